@@ -1,0 +1,161 @@
+//! Kaifang's HTTP surfaces and process wiring.
+//!
+//! [`start`] opens the database, applies migrations, builds the [`http`] router and serves it;
+//! the `kaifang` binary (`main.rs`) and the integration tests both go through it, so tests run
+//! the real server on a real socket.
+
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod telemetry;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use kaifang_platform::Platform;
+use kaifang_platform::clock::Clock;
+use kaifang_platform::crypto::Vault;
+use kaifang_platform::notifications::Mailer;
+use kaifang_store::Db;
+use tokio::sync::oneshot;
+
+use crate::config::Settings;
+
+/// A running server.
+pub struct Server {
+    /// The address it listens on (useful when started on port 0).
+    pub addr: SocketAddr,
+    /// The shared platform handles.
+    pub platform: Arc<Platform>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// `http://ADDR`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, finishes in-flight requests, closes the database.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+        self.platform.db.close().await;
+    }
+
+    /// Waits until the server stops (it stops on Ctrl-C or SIGTERM when started by the binary).
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.task.await.map_err(std::io::Error::other)?
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data directory could not be created or read.
+    #[error("data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    /// The database could not be opened or migrated.
+    #[error("{0}")]
+    Store(#[from] kaifang_store::Error),
+    /// The configuration is not usable.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// The listen address is taken or not allowed.
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+}
+
+/// Opens the platform (database, vault, mailer) described by `settings`.
+pub async fn open_platform(settings: &Settings, clock: Arc<Clock>) -> Result<Platform, StartError> {
+    let dir = &settings.data_dir;
+    std::fs::create_dir_all(dir).map_err(|e| StartError::DataDir(dir.display().to_string(), e))?;
+    let db = Db::open(settings.database_url.as_deref(), &dir.join("kaifang.db")).await?;
+    db.migrate().await?;
+    let vault = match &settings.vault_key {
+        Some(k) => Vault::from_base64(k).map_err(|e| StartError::Config(e.message))?,
+        None => load_or_create_vault_key(dir)?,
+    };
+    let mailer = match (&settings.smtp_url, &settings.mail_from) {
+        (Some(url), Some(from)) => {
+            Some(Mailer::new(url, from).map_err(|e| StartError::Config(e.message))?)
+        }
+        (Some(_), None) => {
+            return Err(StartError::Config(
+                "smtp_url needs mail_from as well".into(),
+            ));
+        }
+        _ => None,
+    };
+    Ok(Platform {
+        db,
+        clock,
+        vault,
+        rules: settings.rules(),
+        mailer,
+    })
+}
+
+/// The vault key lives beside the database unless configured: generated on first start,
+/// readable by the owner only.
+fn load_or_create_vault_key(dir: &std::path::Path) -> Result<Vault, StartError> {
+    let path = dir.join("vault.key");
+    let io = |e| StartError::DataDir(path.display().to_string(), e);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = Vault::generate_key();
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            use std::io::Write;
+            opts.open(&path)
+                .and_then(|mut f| f.write_all(key.as_bytes()))
+                .map_err(io)?;
+            key
+        }
+        Err(e) => return Err(io(e)),
+    };
+    Vault::from_base64(&text)
+        .map_err(|e| StartError::Config(format!("{}: {}", path.display(), e.message)))
+}
+
+/// Starts serving on `settings.listen` with the given clock.
+pub async fn start(settings: &Settings, clock: Arc<Clock>) -> Result<Server, StartError> {
+    let platform = Arc::new(open_platform(settings, clock).await?);
+    serve(settings, platform).await
+}
+
+/// Serves an already opened platform.
+pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Server, StartError> {
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .map_err(|e| StartError::Listen(settings.listen, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Listen(settings.listen, e))?;
+    let ctx = http::Ctx::new(platform.clone(), telemetry::metrics_handle());
+    let router = http::router(ctx);
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = rx.await;
+        })
+        .await
+    });
+    tracing::info!(%addr, sandbox = platform.rules.sandbox, backend = ?platform.db.backend(), "kaifang listening");
+    Ok(Server {
+        addr,
+        platform,
+        shutdown: Some(tx),
+        task,
+    })
+}

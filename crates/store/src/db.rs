@@ -1,0 +1,235 @@
+//! The pool and transaction types, each with the same small query surface.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+
+use crate::row::{Arg, Row};
+use crate::{Backend, Error, Result};
+
+/// A connection pool on SQLite or PostgreSQL. Cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// The embedded default.
+    Sqlite(SqlitePool),
+    /// PostgreSQL, for several nodes sharing one database.
+    Pg(PgPool),
+}
+
+/// An open transaction; dropped without [`Tx::commit`] it rolls back, so a failed request leaves
+/// nothing half-written.
+pub enum Tx {
+    /// On SQLite.
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// On PostgreSQL.
+    Pg(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Db {
+    /// Opens an SQLite file (created if missing) in WAL mode.
+    pub async fn open_sqlite(path: &Path) -> Result<Db> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    /// Connects to PostgreSQL with a `postgres://` URL.
+    pub async fn open_postgres(url: &str) -> Result<Db> {
+        let opts = PgConnectOptions::from_str(url).map_err(|_| Error::Url(redact(url)))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Pg(pool))
+    }
+
+    /// Opens `url` when it is a PostgreSQL URL, else the SQLite file `sqlite_path`.
+    pub async fn open(url: Option<&str>, sqlite_path: &Path) -> Result<Db> {
+        match url {
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                Db::open_postgres(u).await
+            }
+            Some(u) if u.starts_with("sqlite://") => {
+                Db::open_sqlite(Path::new(u.trim_start_matches("sqlite://"))).await
+            }
+            Some(u) => Err(Error::Url(redact(u))),
+            None => Db::open_sqlite(sqlite_path).await,
+        }
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the embedded migrations that have not run yet.
+    pub async fn migrate(&self) -> Result<()> {
+        crate::migrate::run(self).await
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock up front (`BEGIN
+    /// IMMEDIATE`), so a read-then-write transaction never fails halfway on a busy database.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// Connections in use and idle, for the metrics page.
+    pub fn pool_usage(&self) -> (u32, usize) {
+        match self {
+            Db::Sqlite(p) => (p.size(), p.num_idle()),
+            Db::Pg(p) => (p.size(), p.num_idle()),
+        }
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Pg(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    /// Makes the transaction's writes durable.
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Hides the password of a connection string before it reaches an error or a log line.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::I64(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_str()),
+                Arg::Bytes(v) => q.bind(v.as_slice()),
+                Arg::NullI64 => q.bind(None::<i64>),
+                Arg::NullText => q.bind(None::<&str>),
+                Arg::NullBytes => q.bind(None::<&[u8]>),
+            };
+        }
+        q
+    }};
+}
+
+/// The query surface, the same on [`Db`] (`&self`) and [`Tx`] (`&mut self`).
+macro_rules! query_surface {
+    ($ty:ty, $sq:expr, $pg:expr, [$($amp:tt)+] $s:tt) => {
+        impl $ty {
+            /// Runs a statement; returns the number of rows it changed.
+            pub async fn execute($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<u64> {
+                let n = match $s {
+                    Self::Sqlite(c) => bind_all!(sqlx::query(sql), args)
+                        .execute($sq(c)).await.map(|r| r.rows_affected()),
+                    Self::Pg(c) => bind_all!(sqlx::query(sql), args)
+                        .execute($pg(c)).await.map(|r| r.rows_affected()),
+                };
+                n.map_err(Error::classify)
+            }
+
+            /// Runs a query and returns every row.
+            pub async fn fetch_all($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<Vec<Row>> {
+                Ok(match $s {
+                    Self::Sqlite(c) => bind_all!(sqlx::query(sql), args)
+                        .fetch_all($sq(c)).await?.into_iter().map(Row::Sqlite).collect(),
+                    Self::Pg(c) => bind_all!(sqlx::query(sql), args)
+                        .fetch_all($pg(c)).await?.into_iter().map(Row::Pg).collect(),
+                })
+            }
+
+            /// Runs a query and returns its first row, if any.
+            pub async fn fetch_optional($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<Option<Row>> {
+                Ok(match $s {
+                    Self::Sqlite(c) => bind_all!(sqlx::query(sql), args)
+                        .fetch_optional($sq(c)).await.map_err(Error::classify)?.map(Row::Sqlite),
+                    Self::Pg(c) => bind_all!(sqlx::query(sql), args)
+                        .fetch_optional($pg(c)).await.map_err(Error::classify)?.map(Row::Pg),
+                })
+            }
+
+            /// Runs a query that must return a row (an `INSERT … RETURNING`, a count).
+            pub async fn fetch_one($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<Row> {
+                Ok(match $s {
+                    Self::Sqlite(c) => Row::Sqlite(bind_all!(sqlx::query(sql), args)
+                        .fetch_one($sq(c)).await.map_err(Error::classify)?),
+                    Self::Pg(c) => Row::Pg(bind_all!(sqlx::query(sql), args)
+                        .fetch_one($pg(c)).await.map_err(Error::classify)?),
+                })
+            }
+
+            /// Runs a query whose first column of the first row is an integer (`RETURNING id`,
+            /// `SELECT COUNT(*)`).
+            pub async fn scalar($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<i64> {
+                Ok(match $s {
+                    Self::Sqlite(c) => bind_all!(sqlx::query_scalar::<_, i64>(sql), args)
+                        .fetch_one($sq(c)).await.map_err(Error::classify)?,
+                    Self::Pg(c) => bind_all!(sqlx::query_scalar::<_, i64>(sql), args)
+                        .fetch_one($pg(c)).await.map_err(Error::classify)?,
+                })
+            }
+        }
+    };
+}
+
+fn pool_sqlite(p: &SqlitePool) -> &SqlitePool {
+    p
+}
+fn pool_pg(p: &PgPool) -> &PgPool {
+    p
+}
+fn tx_sqlite<'a>(t: &'a mut sqlx::Transaction<'static, Sqlite>) -> &'a mut sqlx::SqliteConnection {
+    t
+}
+fn tx_pg<'a>(t: &'a mut sqlx::Transaction<'static, Postgres>) -> &'a mut sqlx::PgConnection {
+    t
+}
+
+query_surface!(Db, pool_sqlite, pool_pg, [&] self);
+query_surface!(Tx, tx_sqlite, tx_pg, [&mut] self);
+
+impl Db {
+    /// Runs SQL text built at run time (no arguments). Only for statements that cannot take
+    /// placeholders, such as `CREATE DATABASE` in test set-up; never with user input.
+    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match self {
+            Db::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(drop)?,
+            Db::Pg(p) => sqlx::raw_sql(sql).execute(p).await.map(drop)?,
+        }
+        Ok(())
+    }
+}
