@@ -18,6 +18,7 @@ pub mod rules;
 pub mod scopes;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use error::{Error, ErrorKind, Result};
 
@@ -34,11 +35,44 @@ pub struct Platform {
     pub rules: rules::Rules,
     /// Sends review outcomes by e-mail when SMTP is configured.
     pub mailer: Option<notifications::Mailer>,
+    /// Bumped by every write that can take access away (an app's state or secrets change, an
+    /// authorization ends, a token is revoked). In-memory caches on the call path remember the
+    /// generation they were filled at and refill when it moved, so a revocation takes effect on
+    /// the very next call without a database round trip on every call.
+    pub access_generation: AtomicU64,
 }
 
 impl Platform {
     /// The current time in ms.
     pub fn now(&self) -> clock::Millis {
         self.clock.now()
+    }
+
+    /// A fresh platform over its handles.
+    pub fn new(
+        db: kaifang_store::Db,
+        clock: Arc<clock::Clock>,
+        vault: crypto::Vault,
+        rules: rules::Rules,
+        mailer: Option<notifications::Mailer>,
+    ) -> Self {
+        Platform {
+            db,
+            clock,
+            vault,
+            rules,
+            mailer,
+            access_generation: AtomicU64::new(0),
+        }
+    }
+
+    /// The current access generation (see [`Platform::access_generation`]).
+    pub fn generation(&self) -> u64 {
+        self.access_generation.load(Ordering::Acquire)
+    }
+
+    /// Invalidates every cached credential, token and authorization check.
+    pub fn bump_generation(&self) {
+        self.access_generation.fetch_add(1, Ordering::AcqRel);
     }
 }

@@ -90,13 +90,7 @@ pub async fn open_platform(settings: &Settings, clock: Arc<Clock>) -> Result<Pla
         }
         _ => None,
     };
-    Ok(Platform {
-        db,
-        clock,
-        vault,
-        rules: settings.rules(),
-        mailer,
-    })
+    Ok(Platform::new(db, clock, vault, settings.rules(), mailer))
 }
 
 /// The vault key lives beside the database unless configured: generated on first start,

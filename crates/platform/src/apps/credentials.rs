@@ -201,5 +201,6 @@ pub async fn rotate(
         ],
     )
     .await?;
+    p.bump_generation();
     reveal(p, owner, key).await
 }

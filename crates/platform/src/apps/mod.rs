@@ -470,6 +470,7 @@ async fn transition(
         note = Some(notifications::store(&mut tx, now, n).await?);
     }
     tx.commit().await?;
+    p.bump_generation();
     if let Some(n) = note {
         notifications::email(p, &n).await;
     }
