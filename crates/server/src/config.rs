@@ -31,6 +31,10 @@ pub struct Settings {
     pub mail_from: Option<String>,
     /// Overrides of the platform's rules.
     pub rules: RuleSettings,
+    /// The first operator, created at start when no account has this login yet
+    /// (`KAIFANG_OPERATOR_LOGIN` / `KAIFANG_OPERATOR_PASSWORD`): a fresh installation needs one
+    /// person who can review, and there is no public way to become an operator.
+    pub operator: Option<(String, String)>,
 }
 
 /// Rule overrides; absent values keep the platform's defaults.
@@ -71,6 +75,10 @@ pub struct FileSettings {
     pub mail_from: Option<String>,
     /// See [`Settings::rules`].
     pub rules: RuleSettings,
+    /// Login of the first operator (see [`Settings::operator`]).
+    pub operator_login: Option<String>,
+    /// Password of the first operator.
+    pub operator_password: Option<String>,
     /// Accepted (they are also command-line flags) so that `KAIFANG_CONFIG` in the environment
     /// does not make the file reader stumble.
     pub config: Option<PathBuf>,
@@ -114,6 +122,7 @@ impl Settings {
             smtp_url: None,
             mail_from: None,
             rules: RuleSettings::default(),
+            operator: None,
         }
     }
 
@@ -134,6 +143,9 @@ impl Settings {
         self.smtp_url = self.smtp_url.or(f.smtp_url);
         self.mail_from = self.mail_from.or(f.mail_from);
         self.rules = f.rules;
+        if let (Some(l), Some(p)) = (f.operator_login, f.operator_password) {
+            self.operator = Some((l, p));
+        }
         self
     }
 

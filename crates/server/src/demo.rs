@@ -146,7 +146,11 @@ pub async fn ensure(
         "push_url": push_url,
     });
     let text = serde_json::to_string_pretty(&doc).map_err(Error::internal)?;
-    std::fs::write(&path, text).map_err(|e| Error::internal(format!("{}: {e}", path.display())))?;
+    // Written beside and renamed, so a reader never sees half a file.
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| Error::internal(format!("{}: {e}", path.display())))?;
     Ok(path)
 }
 

@@ -90,7 +90,23 @@ pub async fn open_platform(settings: &Settings, clock: Arc<Clock>) -> Result<Pla
         }
         _ => None,
     };
-    Ok(Platform::new(db, clock, vault, settings.rules(), mailer))
+    let platform = Platform::new(db, clock, vault, settings.rules(), mailer);
+    if let Some((login, password)) = &settings.operator {
+        ensure_operator(&platform, login, password).await?;
+    }
+    Ok(platform)
+}
+
+/// Creates the configured first operator unless its login exists.
+async fn ensure_operator(p: &Platform, login: &str, password: &str) -> Result<(), StartError> {
+    use kaifang_platform::accounts::{self, NewAccount, Role};
+    let config = |e: kaifang_platform::Error| StartError::Config(format!("operator {login}: {}", e.message));
+    if accounts::find_by_login(p, login).await.map_err(config)?.is_none() {
+        let new = NewAccount { login, password, name: "Operator", role: Role::Operator, main_account_id: None };
+        accounts::create(p, new).await.map_err(config)?;
+        tracing::info!(login, "created the first operator");
+    }
+    Ok(())
 }
 
 /// The vault key lives beside the database unless configured: generated on first start,
