@@ -84,10 +84,10 @@ impl From<Option<Vec<u8>>> for Arg {
     }
 }
 
-/// Builds a `Vec<Arg>` from values of mixed types: `args![id, "name", Some(3)]`.
+/// Builds an array of [`Arg`]s from values of mixed types: `args![id, "name", Some(3)]`.
 #[macro_export]
 macro_rules! args {
-    ($($v:expr),* $(,)?) => { vec![$($crate::Arg::from($v)),*] };
+    ($($v:expr),* $(,)?) => { [$($crate::Arg::from($v)),*] };
 }
 
 /// A result row from either backend, read by column name.
