@@ -14,6 +14,7 @@ pub mod developers;
 pub mod documents;
 pub mod error;
 pub mod notifications;
+pub mod reviews;
 pub mod rules;
 pub mod scopes;
 

@@ -13,8 +13,9 @@ pub use state::{AppEvent, AppState};
 use kaifang_store::{Row, args};
 
 use crate::accounts::{Account, Role};
-use crate::developers::{self, DeveloperRole, DeveloperState, record_review};
+use crate::developers::{self, DeveloperRole, DeveloperState};
 use crate::notifications::{self, Outgoing};
+use crate::reviews::{self, Decision};
 use crate::{Error, Platform, Result, documents};
 
 /// An app as the console and the admin API show it (secrets are revealed separately).
@@ -415,12 +416,12 @@ async fn transition(
     p: &Platform,
     app: &App,
     event: AppEvent,
-    decision: Option<(&Account, bool, Option<&str>)>,
+    decision: Option<(&Account, Decision<'_>)>,
 ) -> Result<App> {
     let next = app.state.on(event)?;
     let now = p.now();
     let mut tx = p.db.begin().await?;
-    let reject_reason = decision.and_then(|(_, approved, r)| if approved { None } else { r });
+    let reject_reason = decision.and_then(|(_, d)| d.rejection_reason());
     let changed = tx
         .execute(
             "UPDATE apps SET state = $1, updated_at = $2, reject_reason = $3,
@@ -444,27 +445,26 @@ async fn transition(
         credentials::issue(p, &mut tx, app.id).await?;
     }
     let mut note = None;
-    if let Some((operator, approved, reason)) = decision {
+    if let Some((operator, d)) = decision {
         let subject = if matches!(event, AppEvent::ApproveLaunch | AppEvent::RejectLaunch) {
             "launch"
         } else {
             "app"
         };
-        record_review(&mut tx, subject, app.id, approved, reason, operator.id, now).await?;
+        reviews::record(&mut tx, subject, app.id, d, operator.id, now).await?;
         let dev = developers::get(p, app.developer_id).await?;
-        let verdict = if approved { "approved" } else { "rejected" };
-        let body = match reason {
-            Some(r) if !approved => format!("Reason: {r}. Make the changes and submit again."),
-            _ => format!("App {} is now {}.", app.name, next.as_str()),
+        let body = match d.rejection_reason() {
+            Some(r) => format!("Reason: {r}. Make the changes and submit again."),
+            None => format!("App {} is now {}.", app.name, next.as_str()),
         };
         let n = Outgoing {
             account_id: dev.account_id,
-            kind: if approved {
+            kind: if d.approved() {
                 "app.approved"
             } else {
                 "app.rejected"
             },
-            title: format!("应用{subject}审核: {} {verdict}", app.name),
+            title: format!("应用{subject}审核: {} {}", app.name, d.verdict()),
             body,
         };
         note = Some(notifications::store(&mut tx, now, n).await?);
@@ -485,20 +485,14 @@ pub async fn review(
     approve: bool,
     reason: Option<&str>,
 ) -> Result<App> {
-    operator.require_operator()?;
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if !approve && reason.is_none() {
-        return Err(Error::invalid(
-            "a rejection needs a reason that tells the developer what to fix",
-        ));
-    }
-    let app = resolve(p, key).await?;
-    let event = if approve {
-        AppEvent::Approve
-    } else {
-        AppEvent::Reject
-    };
-    transition(p, &app, event, Some((operator, approve, reason))).await
+    decide(
+        p,
+        Decision::new(operator, approve, reason)?,
+        operator,
+        key,
+        (AppEvent::Approve, AppEvent::Reject),
+    )
+    .await
 }
 
 /// An operator's review of a launch (after the security scan passed).
@@ -509,20 +503,27 @@ pub async fn review_launch(
     approve: bool,
     reason: Option<&str>,
 ) -> Result<App> {
-    operator.require_operator()?;
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if !approve && reason.is_none() {
-        return Err(Error::invalid(
-            "a rejection needs a reason that tells the developer what to fix",
-        ));
-    }
+    let events = (AppEvent::ApproveLaunch, AppEvent::RejectLaunch);
+    decide(
+        p,
+        Decision::new(operator, approve, reason)?,
+        operator,
+        key,
+        events,
+    )
+    .await
+}
+
+async fn decide(
+    p: &Platform,
+    d: Decision<'_>,
+    operator: &Account,
+    key: &str,
+    (on_approve, on_reject): (AppEvent, AppEvent),
+) -> Result<App> {
     let app = resolve(p, key).await?;
-    let event = if approve {
-        AppEvent::ApproveLaunch
-    } else {
-        AppEvent::RejectLaunch
-    };
-    transition(p, &app, event, Some((operator, approve, reason))).await
+    let event = if d.approved() { on_approve } else { on_reject };
+    transition(p, &app, event, Some((operator, d))).await
 }
 
 /// A developer's lifecycle step on its own app: resubmit, start the scan, take offline, delete.

@@ -6,8 +6,9 @@ use kaifang_store::{Tx, args};
 use super::category::Category;
 use super::{owned, resolve, visible};
 use crate::accounts::Account;
-use crate::developers::{self, record_review};
+use crate::developers;
 use crate::notifications::{self, Outgoing};
+use crate::reviews::{self, Decision};
 use crate::scopes::{self, BASE_SCOPES};
 use crate::{Error, Platform, Result};
 
@@ -172,13 +173,7 @@ pub async fn review(
     approve: bool,
     reason: Option<&str>,
 ) -> Result<AppPackage> {
-    operator.require_operator()?;
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if !approve && reason.is_none() {
-        return Err(Error::invalid(
-            "a rejection needs a reason that tells the developer what to fix",
-        ));
-    }
+    let d = Decision::new(operator, approve, reason)?;
     let app = resolve(p, key).await?;
     let now = p.now();
     let mut tx = p.db.begin().await?;
@@ -188,7 +183,7 @@ pub async fn review(
              WHERE app_id = $4 AND scope = $5 AND state = 'pending'",
             &args![
                 if approve { "granted" } else { "rejected" },
-                reason.filter(|_| !approve),
+                d.rejection_reason(),
                 now,
                 app.id,
                 scope
@@ -201,7 +196,7 @@ pub async fn review(
             app.id
         )));
     }
-    record_review(&mut tx, "scope", app.id, approve, reason, operator.id, now).await?;
+    reviews::record(&mut tx, "scope", app.id, d, operator.id, now).await?;
     let dev = developers::get(p, app.developer_id).await?;
     let note = Outgoing {
         account_id: dev.account_id,
@@ -210,13 +205,10 @@ pub async fn review(
         } else {
             "scope.rejected"
         },
-        title: format!(
-            "权限包申请 {scope}: {}",
-            if approve { "approved" } else { "rejected" }
-        ),
-        body: match reason {
-            Some(r) if !approve => format!("App {}: {scope} was rejected. Reason: {r}", app.name),
-            _ => format!("App {} now holds {scope}.", app.name),
+        title: format!("权限包申请 {scope}: {}", d.verdict()),
+        body: match d.rejection_reason() {
+            Some(r) => format!("App {}: {scope} was rejected. Reason: {r}", app.name),
+            None => format!("App {} now holds {scope}.", app.name),
         },
     };
     let note = notifications::store(&mut tx, now, note).await?;

@@ -14,6 +14,7 @@ use kaifang_store::{Row, args};
 
 use crate::accounts::{self, Account, NewAccount, Role};
 use crate::notifications::{self, Outgoing};
+use crate::reviews::{self, Decision};
 use crate::{Error, Platform, Result};
 
 /// The five developer roles.
@@ -489,13 +490,7 @@ pub async fn review(
     approve: bool,
     reason: Option<&str>,
 ) -> Result<Developer> {
-    operator.require_operator()?;
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if !approve && reason.is_none() {
-        return Err(Error::invalid(
-            "a rejection needs a reason that tells the developer what to fix",
-        ));
-    }
+    let decision = Decision::new(operator, approve, reason)?;
     let dev = get(p, id).await?;
     let next = dev.state.on(if approve {
         DeveloperEvent::Approve
@@ -507,7 +502,7 @@ pub async fn review(
     let changed = tx
         .execute(
             "UPDATE developers SET state = $1, reject_reason = $2, reviewed_at = $3, updated_at = $3 WHERE id = $4 AND state = 'submitted'",
-            &args![next.as_str(), reason.filter(|_| !approve), now, id],
+            &args![next.as_str(), decision.rejection_reason(), now, id],
         )
         .await?;
     if changed == 0 {
@@ -515,7 +510,7 @@ pub async fn review(
             "the application changed meanwhile; reload and review again",
         ));
     }
-    record_review(&mut tx, "developer", id, approve, reason, operator.id, now).await?;
+    reviews::record(&mut tx, "developer", id, decision, operator.id, now).await?;
     let (kind, title, body) = if approve {
         (
             "developer.approved",
@@ -528,7 +523,7 @@ pub async fn review(
             "开发者入驻审核驳回 / Developer application rejected".to_string(),
             format!(
                 "Reason: {}. Edit your application and submit it again.",
-                reason.unwrap_or_default()
+                decision.reason().unwrap_or_default()
             ),
         )
     };
@@ -546,22 +541,4 @@ pub async fn review(
     tx.commit().await?;
     notifications::email(p, &note).await;
     get(p, id).await
-}
-
-/// Appends to the review history (developers, apps, permission packages, launches).
-pub(crate) async fn record_review(
-    tx: &mut kaifang_store::Tx,
-    subject: &str,
-    subject_id: i64,
-    approved: bool,
-    reason: Option<&str>,
-    operator_id: i64,
-    now: i64,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO reviews (subject, subject_id, decision, reason, operator_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        &args![subject, subject_id, if approved { "approved" } else { "rejected" }, reason, operator_id, now],
-    )
-    .await?;
-    Ok(())
 }
