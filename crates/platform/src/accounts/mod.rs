@@ -5,7 +5,7 @@
 //! account belongs to exactly one main (merchant) account and acts for it.
 
 mod credentials;
-mod merchants;
+pub mod merchants;
 
 pub use credentials::{
     ApiToken, Session, authenticate, create_api_token, create_session, delete_session,

@@ -48,6 +48,7 @@ pub fn router(ctx: Ctx) -> Router {
         .merge(api::routes())
         .fallback(observe::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(observe::record))
         .with_state(ctx)
 }
