@@ -1,0 +1,362 @@
+//! `kaifang bench gateway`: what the gateway costs per call, against a bare server's ceiling.
+//!
+//! Two servers run as child processes of the bench, so their CPU time can be read from
+//! `/proc/<pid>/stat` (utime + stime) apart from the load generator's:
+//!
+//! * the **ceiling**: a bare axum server answering a fixed JSON envelope (`kaifang bench
+//!   ceiling-server`);
+//! * the **gateway**: `kaifang demo` (sandbox, SQLite, statistics on, every limit checked with
+//!   the QPS floor raised so nothing is rejected), called with a signed
+//!   `open.user.seller.get` for the demo merchant.
+//!
+//! The in-tree load generator keeps N HTTP/1.1 keep-alive connections (hyper) busy for a fixed
+//! time after a warm-up and records every latency. It prints req/s, server CPU µs per request,
+//! p50/p99 latency for each, and the ratios.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::Bytes;
+use serde_json::Value;
+
+/// Load settings.
+#[derive(Debug, Clone)]
+pub struct LoadSpec {
+    /// Concurrent keep-alive connections.
+    pub connections: usize,
+    /// Measured seconds (after one second of warm-up).
+    pub seconds: u64,
+}
+
+/// One target's figures.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    /// Requests completed in the measured window.
+    pub requests: u64,
+    /// Requests per second.
+    pub rps: f64,
+    /// Server CPU (user + system) per request, µs.
+    pub cpu_us_per_req: f64,
+    /// Median latency, µs.
+    pub p50_us: u64,
+    /// 99th percentile latency, µs.
+    pub p99_us: u64,
+    /// Responses that were not a success envelope.
+    pub failures: u64,
+}
+
+/// `kaifang bench ceiling-server`: the bare server, printing `LISTEN <addr>` when ready.
+pub async fn serve_ceiling() -> std::io::Result<()> {
+    use axum::routing::any;
+    const BODY: &str = r#"{"result":1,"error_msg":"","code":"1","msg":"","sub_code":"","sub_msg":"","data":{"name":"商家","sex":"U","head":"","bigHead":"","openId":"f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0","sellerId":2,"staffInfo":null},"requestId":"00000000000000000000"}"#;
+    let app = axum::Router::new().route(
+        "/{*rest}",
+        any(|| async {
+            (
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    kaifang_wire::envelope::CONTENT_TYPE,
+                )],
+                BODY,
+            )
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("LISTEN {}", listener.local_addr()?);
+    axum::serve(listener, app).await
+}
+
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// CPU time of a process so far, µs (utime + stime from `/proc/<pid>/stat`).
+fn cpu_us(pid: u32) -> Result<f64, String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).ok_or("bad stat")?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().map_err(|e| e.to_string())?
+        + f[12].parse::<f64>().map_err(|e| e.to_string())?;
+    // SAFETY-free: the kernel's USER_HZ is 100 on every Linux we run on.
+    Ok(ticks * 10_000.0)
+}
+
+async fn connect(
+    addr: &str,
+) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, String> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (send, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(conn);
+    Ok(send)
+}
+
+/// One request on a fresh connection (set-up calls).
+async fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: &str,
+) -> Result<(u16, Value), String> {
+    let mut send = connect(addr).await?;
+    let mut req = hyper::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr)
+        .header("content-type", "application/json");
+    if let Some(b) = bearer {
+        req = req.header("authorization", format!("Bearer {b}"));
+    }
+    let req = req
+        .body(Full::new(Bytes::from(body.to_string())))
+        .map_err(|e| e.to_string())?;
+    let resp = send.send_request(req).await.map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    ))
+}
+
+/// Keeps `spec.connections` connections busy on `path`; returns figures for the server `pid`.
+async fn load(addr: &str, path: &str, pid: u32, spec: &LoadSpec) -> Result<Figures, String> {
+    let measuring = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for _ in 0..spec.connections {
+        let mut send = connect(addr).await?;
+        let (addr, path) = (addr.to_string(), path.to_string());
+        let (measuring, stop) = (measuring.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat: Vec<u32> = Vec::with_capacity(1 << 16);
+            let mut failures = 0u64;
+            let _ = Empty::<Bytes>::new();
+            while !stop.load(Ordering::Relaxed) {
+                let req = hyper::Request::get(path.as_str())
+                    .header("host", addr.as_str())
+                    .body(Full::new(Bytes::new()))
+                    .expect("request");
+                let t = Instant::now();
+                let Ok(resp) = send.send_request(req).await else {
+                    failures += 1;
+                    break;
+                };
+                let Ok(body) = resp.into_body().collect().await else {
+                    failures += 1;
+                    break;
+                };
+                let us = t.elapsed().as_micros() as u32;
+                if measuring.load(Ordering::Relaxed) {
+                    lat.push(us);
+                    let b = body.to_bytes();
+                    if !b.starts_with(br#"{"result":1,"#) {
+                        failures += 1;
+                    }
+                }
+            }
+            (lat, failures)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let cpu0 = cpu_us(pid)?;
+    let t0 = Instant::now();
+    measuring.store(true, Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_secs(spec.seconds)).await;
+    measuring.store(false, Ordering::Relaxed);
+    let elapsed = t0.elapsed().as_secs_f64();
+    let cpu1 = cpu_us(pid)?;
+    stop.store(true, Ordering::Relaxed);
+    let mut all: Vec<u32> = Vec::new();
+    let mut failures = 0;
+    for t in tasks {
+        let (lat, f) = t.await.map_err(|e| e.to_string())?;
+        all.extend(lat);
+        failures += f;
+    }
+    all.sort_unstable();
+    let n = all.len().max(1);
+    let pct = |p: f64| {
+        u64::from(
+            all.get(((n as f64 * p) as usize).min(n - 1))
+                .copied()
+                .unwrap_or(0),
+        )
+    };
+    Ok(Figures {
+        requests: all.len() as u64,
+        rps: all.len() as f64 / elapsed,
+        cpu_us_per_req: (cpu1 - cpu0) / n as f64,
+        p50_us: pct(0.50),
+        p99_us: pct(0.99),
+        failures,
+    })
+}
+
+fn wait_for_file(path: &Path, child: &mut Child) -> Result<(), String> {
+    for _ in 0..600 {
+        if path.exists() {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("server exited early: {status}"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("{} did not appear", path.display()))
+}
+
+/// Runs both measurements and prints the report.
+pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    // The ceiling.
+    let mut ceiling = Command::new(&exe)
+        .args(["bench", "ceiling-server"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    {
+        use std::io::BufRead;
+        let out = ceiling.stdout.take().ok_or("no stdout")?;
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+    }
+    let ceiling = Guard(ceiling);
+    let ceiling_addr = line
+        .trim()
+        .strip_prefix("LISTEN ")
+        .ok_or("no LISTEN line")?
+        .to_string();
+    let ceiling_figs = rt.block_on(load(
+        &ceiling_addr,
+        "/open/user/seller/get",
+        ceiling.0.id(),
+        spec,
+    ))?;
+    drop(ceiling);
+
+    // The gateway: `kaifang demo` in a temporary data dir.
+    let dir = std::env::temp_dir().join(format!("kaifang-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(&exe)
+        .args(["demo", "--listen", &addr, "--data-dir"])
+        .arg(&dir)
+        .env("KAIFANG_RULES__QPS_FLOOR", "1000000")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    wait_for_file(&dir.join("demo.json"), &mut child)?;
+    let server = Guard(child);
+    let demo: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("demo.json")).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let app_key = s(&demo["app"]["app_key"]);
+    let sign_secret = s(&demo["app"]["sign_secret"]);
+    let user_id = demo["merchant"]["user_id"].as_i64().unwrap_or(0);
+    let api_token = s(&demo["developer"]["api_token"]);
+    let (status, tok) = rt.block_on(request(
+        &addr,
+        "POST",
+        &format!("/api/apps/{app_key}/test-users/{user_id}/token"),
+        Some(&api_token),
+        "{}",
+    ))?;
+    if status != 200 {
+        return Err(format!("minting a test-user token: {status} {tok}"));
+    }
+    let token = s(&tok["access_token"]);
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_millis() as i64;
+    let creds = kaifang_sdk_params(&app_key, &sign_secret, &token, ts);
+    let path = format!("/open/user/seller/get?{creds}");
+    let gateway_figs = rt.block_on(load(&addr, &path, server.0.id(), spec))?;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let report = |name: &str, f: &Figures| {
+        println!(
+            "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures)",
+            f.rps, f.cpu_us_per_req, f.p50_us, f.p99_us, f.requests, f.failures
+        );
+    };
+    println!(
+        "kaifang bench gateway: {} connections, {} s measured after 1 s warm-up, loopback keep-alive",
+        spec.connections, spec.seconds
+    );
+    report("ceiling", &ceiling_figs);
+    report("gateway", &gateway_figs);
+    println!(
+        "ratio     CPU/req gateway/ceiling = {:.2}x (bar <= 1.6x)   req/s gateway/ceiling = {:.2}x (bar >= 0.62x)   gateway p99 = {:.2} ms (bar < 2 ms)",
+        gateway_figs.cpu_us_per_req / ceiling_figs.cpu_us_per_req.max(f64::MIN_POSITIVE),
+        gateway_figs.rps / ceiling_figs.rps.max(f64::MIN_POSITIVE),
+        gateway_figs.p99_us as f64 / 1000.0
+    );
+    if gateway_figs.failures > 0 {
+        return Err(format!("{} gateway calls failed", gateway_figs.failures));
+    }
+    Ok(())
+}
+
+/// The signed query string of `open.user.seller.get` (MD5, param `{}`).
+fn kaifang_sdk_params(app_key: &str, sign_secret: &str, token: &str, ts: i64) -> String {
+    use kaifang_wire::sign::{SignInput, SignMethod, sign};
+    let ts = ts.to_string();
+    let input = SignInput {
+        appkey: Some(app_key),
+        method: Some("open.user.seller.get"),
+        access_token: Some(token),
+        version: Some("1"),
+        sign_method: Some("MD5"),
+        timestamp: Some(&ts),
+        param: Some("{}"),
+    };
+    let signature = sign(&input, sign_secret, SignMethod::Md5);
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    format!(
+        "appkey={}&method=open.user.seller.get&access_token={}&version=1&signMethod=MD5&timestamp={ts}&param={}&sign={signature}",
+        enc(app_key),
+        enc(token),
+        enc("{}")
+    )
+}

@@ -1,0 +1,187 @@
+//! The API catalogue: one declaration per method. The gateway dispatches from it; the docs,
+//! the API test tool and `GET /api/catalogue` read it.
+//!
+//! Adding a method is one [`ApiMethod`] in its module's `METHODS` list plus a handler
+//! `async fn(&CallCtx, serde_json::Value) -> Result<serde_json::Value, GatewayError>` wrapped
+//! with [`handler!`](crate::handler). A new module adds its list to [`GROUPS`].
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::LazyLock;
+
+use serde_json::{Value, json};
+
+use super::error::GatewayError;
+use super::methods;
+use super::pipeline::CallCtx;
+
+/// What a handler returns.
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, GatewayError>> + Send + 'a>>;
+/// A handler: the call's context and its parsed `param`, independent of HTTP.
+pub type Handler = for<'a> fn(&'a CallCtx, Value) -> HandlerFuture<'a>;
+
+/// Wraps `async fn(&CallCtx, Value) -> Result<Value, GatewayError>` as a [`Handler`].
+#[macro_export]
+macro_rules! handler {
+    ($f:path) => {{
+        fn boxed<'a>(
+            ctx: &'a $crate::gateway::CallCtx,
+            param: ::serde_json::Value,
+        ) -> $crate::gateway::catalogue::HandlerFuture<'a> {
+            Box::pin($f(ctx, param))
+        }
+        boxed as $crate::gateway::catalogue::Handler
+    }};
+}
+
+/// One documented field of a request or response.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// JSON name.
+    pub name: &'static str,
+    /// Type as documented: `string`, `long`, `int`, `boolean`, `object`, `array`.
+    pub ty: &'static str,
+    /// Whether a request must carry it (responses: always present).
+    pub required: bool,
+    /// What it means.
+    pub description: &'static str,
+}
+
+/// Shorthand for a [`Field`].
+pub const fn field(
+    name: &'static str,
+    ty: &'static str,
+    required: bool,
+    description: &'static str,
+) -> Field {
+    Field {
+        name,
+        ty,
+        required,
+        description,
+    }
+}
+
+/// One API method.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiMethod {
+    /// `open.user.seller.get`.
+    pub name: &'static str,
+    /// Always 1.
+    pub version: u32,
+    /// The documented HTTP method (both GET and POST are accepted).
+    pub http: &'static str,
+    /// The permission package (scope) the token and the app must hold.
+    pub scope: &'static str,
+    /// Whether it needs a merchant's authorization (a user token, not client_credentials).
+    pub needs_user: bool,
+    /// Per-app QPS cap for this API (`None`: the app's tier, default 100).
+    pub app_qps: Option<u32>,
+    /// Per-user QPS cap for this API (`None`: no per-user cap).
+    pub user_qps: Option<u32>,
+    /// Per-user daily cap for this API (`None`: none), error 1017 when used up.
+    pub user_daily_cap: Option<u64>,
+    /// One line on what it does.
+    pub summary: &'static str,
+    /// Business parameters inside `param`.
+    pub request: &'static [Field],
+    /// Fields of `data`.
+    pub response: &'static [Field],
+    /// The implementation.
+    pub handler: Handler,
+}
+
+impl ApiMethod {
+    /// The declaration as JSON (everything but the handler).
+    pub fn to_json(&self) -> Value {
+        let fields = |fs: &[Field]| -> Value {
+            fs.iter()
+                .map(|f| json!({"name": f.name, "type": f.ty, "required": f.required, "description": f.description}))
+                .collect()
+        };
+        json!({
+            "name": self.name,
+            "path": kaifang_wire::path::method_to_path(self.name),
+            "version": self.version,
+            "http": self.http,
+            "scope": self.scope,
+            "needs_user": self.needs_user,
+            "app_qps": self.app_qps,
+            "user_qps": self.user_qps,
+            "user_daily_cap": self.user_daily_cap,
+            "summary": self.summary,
+            "request": fields(self.request),
+            "response": fields(self.response),
+        })
+    }
+}
+
+/// Every module's declarations.
+pub const GROUPS: &[&[ApiMethod]] = &[methods::user::METHODS];
+
+/// A method with its stable index (used to key per-method counters).
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    /// Position in [`all`].
+    pub index: u32,
+    /// The declaration.
+    pub method: &'static ApiMethod,
+}
+
+static ALL: LazyLock<Vec<&'static ApiMethod>> =
+    LazyLock::new(|| GROUPS.iter().flat_map(|g| g.iter()).collect());
+
+static BY_NAME: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
+    ALL.iter()
+        .enumerate()
+        .map(|(i, m)| {
+            (
+                m.name,
+                Entry {
+                    index: u32::try_from(i).unwrap_or(u32::MAX),
+                    method: m,
+                },
+            )
+        })
+        .collect()
+});
+
+/// Every declared method, in declaration order.
+pub fn all() -> &'static [&'static ApiMethod] {
+    &ALL
+}
+
+/// The method with this name.
+pub fn find(name: &str) -> Option<Entry> {
+    BY_NAME.get(name).copied()
+}
+
+/// `GET /api/catalogue`: every method's declaration.
+pub async fn list() -> axum::Json<Value> {
+    axum::Json(json!({ "methods": all().iter().map(|m| m.to_json()).collect::<Vec<_>>() }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_valid_and_scoped() {
+        let mut seen = std::collections::HashSet::new();
+        for m in all() {
+            assert!(seen.insert(m.name), "{} declared twice", m.name);
+            assert!(kaifang_wire::path::is_valid_method(m.name), "{}", m.name);
+            assert!(
+                kaifang_platform::scopes::find(m.scope).is_some(),
+                "{}: unknown scope {}",
+                m.name,
+                m.scope
+            );
+            assert_eq!(m.version, 1);
+            assert_eq!(find(m.name).map(|e| e.method.name), Some(m.name));
+        }
+        assert!(find("open.user.seller.get").is_some());
+        assert!(find("open.nope").is_none());
+    }
+}

@@ -1,0 +1,161 @@
+//! User and shop APIs (protocol-notes §5.5): who authorized the app, and their shop.
+//!
+//! Data comes from the platform's accounts and shops; `openId` is the token's open id.
+
+use std::sync::Arc;
+
+use kaifang_platform::accounts::{Account, Role};
+use serde_json::{Value, json};
+
+use crate::gateway::catalogue::{ApiMethod, field};
+use crate::gateway::error::GatewayError;
+use crate::gateway::pipeline::CallCtx;
+use crate::handler;
+
+/// The declarations of this module.
+pub const METHODS: &[ApiMethod] = &[
+    ApiMethod {
+        name: "open.user.info.get",
+        version: 1,
+        http: "GET",
+        scope: "user_info",
+        needs_user: true,
+        app_qps: None,
+        user_qps: None,
+        user_daily_cap: None,
+        summary: "Basic information of the user who authorized the app.",
+        request: &[],
+        response: &[
+            field("name", "string", true, "display name"),
+            field("sex", "string", true, "M, F or U (unknown)"),
+            field("head", "string", true, "avatar URL"),
+            field("bigHead", "string", true, "large avatar URL"),
+            field("openId", "string", true, "the user's open id for this app"),
+        ],
+        handler: handler!(user_info),
+    },
+    ApiMethod {
+        name: "open.user.seller.get",
+        version: 1,
+        http: "GET",
+        scope: "merchant_user",
+        needs_user: true,
+        app_qps: None,
+        user_qps: None,
+        user_daily_cap: None,
+        summary: "The merchant (seller) who authorized the app, and the staff account if a staff member consented.",
+        request: &[],
+        response: &[
+            field("name", "string", true, "the merchant's name"),
+            field("sex", "string", true, "M, F or U (unknown)"),
+            field("head", "string", true, "avatar URL"),
+            field("bigHead", "string", true, "large avatar URL"),
+            field("sellerId", "long", true, "the merchant's user id"),
+            field("openId", "string", true, "the user's open id for this app"),
+            field(
+                "staffInfo",
+                "object",
+                false,
+                "{staffId, openId, name} when a staff sub-account authorized; null otherwise",
+            ),
+        ],
+        handler: handler!(seller),
+    },
+    ApiMethod {
+        name: "open.shop.info.get",
+        version: 1,
+        http: "GET",
+        scope: "merchant_user",
+        needs_user: true,
+        app_qps: None,
+        user_qps: None,
+        user_daily_cap: None,
+        summary: "The authorizing merchant's shop. Send param={}.",
+        request: &[],
+        response: &[
+            field("shopName", "string", true, "shop name"),
+            field(
+                "shopType",
+                "int",
+                true,
+                "1 flagship, 2 franchise, 3 specialty, 4 mall flagship, 5 regular enterprise, 6 individual, 7 sole proprietor, 151-154 cross-border",
+            ),
+            field(
+                "shopScoreInfo",
+                "object",
+                true,
+                "{shopExpScoreStr, productQualityScoreStr, serviceScoreStr, logisticsScoreStr}",
+            ),
+        ],
+        handler: handler!(shop),
+    },
+];
+
+/// The account that consented (merchant or staff), as the handlers need it.
+async fn consenting_account(ctx: &CallCtx) -> Result<Arc<Account>, GatewayError> {
+    let id = ctx.account_id.or(ctx.user_id).ok_or(GatewayError::plain(
+        kaifang_wire::ApiError::MainAccountNotFound,
+    ))?;
+    ctx.directory
+        .account(&ctx.platform, id)
+        .await?
+        .ok_or(GatewayError::plain(
+            kaifang_wire::ApiError::MainAccountNotFound,
+        ))
+}
+
+fn profile(name: &str, open_id: &str) -> Value {
+    json!({"name": name, "sex": "U", "head": "", "bigHead": "", "openId": open_id})
+}
+
+/// `open.user.info.get`.
+pub async fn user_info(ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+    let account = consenting_account(ctx).await?;
+    Ok(profile(&account.name, ctx.open_id()))
+}
+
+/// `open.user.seller.get`.
+pub async fn seller(ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+    let account = consenting_account(ctx).await?;
+    let seller_id = ctx.merchant_id()?;
+    let (main, staff) = if account.role == Role::Staff {
+        let main = ctx
+            .directory
+            .account(&ctx.platform, seller_id)
+            .await?
+            .ok_or(GatewayError::plain(
+                kaifang_wire::ApiError::MainAccountNotFound,
+            ))?;
+        let staff =
+            json!({"staffId": account.id, "openId": ctx.open_id(), "name": account.name.as_str()});
+        (main, staff)
+    } else {
+        (account, Value::Null)
+    };
+    let mut data = profile(&main.name, ctx.open_id());
+    data["sellerId"] = json!(seller_id);
+    data["staffInfo"] = staff;
+    Ok(data)
+}
+
+/// `open.shop.info.get`.
+pub async fn shop(ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+    let merchant = ctx.merchant_id()?;
+    let shop = ctx
+        .directory
+        .shop_of(&ctx.platform, merchant)
+        .await?
+        .ok_or(GatewayError::plain(
+            kaifang_wire::ApiError::MainAccountNotFound,
+        ))?;
+    Ok(json!({
+        "shopName": shop.name,
+        "shopType": shop.shop_type,
+        "shopScoreInfo": {
+            "shopExpScoreStr": "-",
+            "productQualityScoreStr": "-",
+            "serviceScoreStr": "-",
+            "logisticsScoreStr": "-"
+        }
+    }))
+}
