@@ -1,0 +1,546 @@
+//! The push worker: fan-out, per-endpoint delivery, batched completion, the retry scheduler and
+//! the heartbeat, as a handful of tasks over one [`Shared`] state.
+//!
+//! ```text
+//! outbox --fan-out task (every poll_ms)--> push_messages (+ outbox.dispatched_at, same tx)
+//!            | fresh messages, leased in that tx, handed over in memory
+//!            v
+//!   endpoint task per app (its own queue, at most endpoint_concurrency requests in flight)
+//!            | outcomes
+//!            v
+//!   completer task: attempts + message states, many per transaction
+//!
+//! scheduler task (every tick_ms): endpoint settings, heartbeats, and claims of due messages
+//! (retries, re-pushes, messages that waited for a paused or busy endpoint, work left by a
+//! crash) by conditional UPDATE.
+//! ```
+//!
+//! Claiming: `UPDATE push_messages SET lease_until = now + lease WHERE id IN (due ids) AND
+//! (lease_until IS NULL OR lease_until < now) RETURNING ...` — one SQL text for SQLite and
+//! PostgreSQL. On PostgreSQL two nodes racing for a row serialise on its row lock and the loser
+//! re-checks the lease condition, so a message is claimed by one node at a time without
+//! `FOR UPDATE SKIP LOCKED`. A claim lasts `lease`; a node that dies leaves its claims to expire.
+//! At start the node releases every lease (fast resumption after kill -9), which assumes one
+//! worker per database; with several nodes that release can only cause a duplicate delivery,
+//! never a lost one (at-least-once either way).
+//!
+//! Isolation: each endpoint has its own queue, its own concurrency bound and its own claims;
+//! fan-out hands a fresh message over only when that endpoint's queue has room, otherwise the
+//! message waits in the database for the scheduler. A dead endpoint therefore holds at most its
+//! own `endpoint_concurrency` requests (each cut at the receipt timeout) and never delays
+//! another endpoint's messages.
+//!
+//! Crash safety: a message exists only inside the transaction that also marks its event
+//! dispatched, and it is due from that moment (`next_attempt_at`); until an attempt's outcome is
+//! committed it stays `pending` and is claimed again after a restart. Hence at-least-once, with
+//! the same `eventId` on every attempt.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kaifang_platform::{Platform, Result};
+use kaifang_store::{Arg, args};
+use kaifang_wire::push::{PushKey, TEST_MESSAGE};
+use tokio::sync::{Notify, Semaphore, mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::delivery::{Outcome, Sender};
+use crate::fanout::{self, Admission};
+use crate::retry::{self, AfterFailure};
+use crate::ssrf::Policy;
+use crate::{batch, heartbeat, settings};
+
+/// At most this many attempts may be sent and not yet recorded (what a crash can repeat).
+const UNRECORDED_CAP: usize = 256;
+
+/// Messages queued per endpoint before fresh ones are left to the scheduler.
+const QUEUE_PER_SLOT: usize = 64;
+
+/// A running worker; stop it with [`Worker::stop`].
+pub struct Worker {
+    stop: watch::Sender<bool>,
+    shared: Arc<Shared>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Releases leftover leases and starts the tasks.
+    pub async fn start(p: Arc<Platform>) -> Result<Worker> {
+        // Claims of a previous run of this node (killed or stopped): resume them now instead of
+        // waiting for their leases to run out.
+        p.db.execute(
+            "UPDATE push_messages SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL",
+            &[],
+        )
+        .await?;
+        let (done_tx, done_rx) = mpsc::unbounded_channel();
+        let (stop, stop_rx) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            sender: Sender::new(
+                p.rules.push.timeout_ms,
+                Policy::for_sandbox(p.rules.sandbox),
+            ),
+            p,
+            endpoints: Mutex::new(HashMap::new()),
+            done: done_tx,
+            endpoint_tasks: Mutex::new(Vec::new()),
+            unrecorded: AtomicUsize::new(0),
+            recorded: Notify::new(),
+            writes: tokio::sync::Mutex::new(()),
+        });
+        let tasks = vec![
+            tokio::spawn(completer(shared.clone(), done_rx)),
+            tokio::spawn(scheduler(shared.clone(), stop_rx.clone())),
+            tokio::spawn(fan_out_loop(shared.clone(), stop_rx)),
+        ];
+        Ok(Worker {
+            stop,
+            shared,
+            tasks,
+        })
+    }
+
+    /// Stops every task. In-flight attempts are abandoned: their messages stay pending and are
+    /// delivered after the next start.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let endpoint_tasks = std::mem::take(&mut *lock(&self.shared.endpoint_tasks));
+        for t in self.tasks.iter().chain(endpoint_tasks.iter()) {
+            t.abort();
+        }
+        for t in self.tasks.into_iter().chain(endpoint_tasks) {
+            let _ = t.await;
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// State shared by the worker's tasks.
+struct Shared {
+    p: Arc<Platform>,
+    sender: Sender,
+    endpoints: Mutex<HashMap<i64, Arc<Endpoint>>>,
+    done: mpsc::UnboundedSender<Done>,
+    endpoint_tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Attempts sent or in flight whose outcome is not yet committed. Bounded (UNRECORDED_CAP) so
+    /// that a crash repeats at most that many deliveries: sending waits for the completer.
+    unrecorded: AtomicUsize,
+    recorded: Notify,
+    /// Serialises this worker's write transactions. SQLite has one writer; without this queue
+    /// (FIFO) its busy handler lets a writer that commits and begins again (fan-out) starve one
+    /// that sleeps between tries (the completer).
+    writes: tokio::sync::Mutex<()>,
+}
+
+/// One app's push URL with its own queue and concurrency.
+struct Endpoint {
+    conf: Mutex<Conf>,
+    queue: mpsc::UnboundedSender<Job>,
+    /// Jobs handed over and not yet sent.
+    queued: AtomicUsize,
+    heartbeat: Mutex<Beat>,
+}
+
+#[derive(Clone)]
+struct Conf {
+    url: String,
+    key: PushKey,
+    on: bool,
+    paused: bool,
+}
+
+struct Beat {
+    next_at: i64,
+    running: bool,
+}
+
+impl Endpoint {
+    fn takes_work(&self, limit: usize) -> bool {
+        let c = lock(&self.conf);
+        c.on && !c.paused && self.queued.load(Ordering::Acquire) < limit
+    }
+
+    fn enqueue(&self, job: Job) {
+        self.queued.fetch_add(1, Ordering::AcqRel);
+        if self.queue.send(job).is_err() {
+            self.queued.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// A claimed message on its way.
+struct Job {
+    id: i64,
+    payload: String,
+    step: i64,
+}
+
+/// An attempt's outcome for the completer.
+struct Done {
+    id: i64,
+    step: i64,
+    at: i64,
+    outcome: Outcome,
+}
+
+impl Shared {
+    fn queue_limit(&self) -> usize {
+        self.p.rules.push.endpoint_concurrency * QUEUE_PER_SLOT
+    }
+
+    /// Waits while too many outcomes await their commit, then counts one more attempt.
+    async fn wait_for_completer(&self) {
+        let cap = UNRECORDED_CAP;
+        loop {
+            let waiting = self.recorded.notified();
+            let n = self.unrecorded.load(Ordering::Acquire);
+            if n < cap
+                && self
+                    .unrecorded
+                    .compare_exchange(n, n + 1, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            {
+                return;
+            }
+            if n >= cap {
+                waiting.await;
+            }
+        }
+    }
+
+    fn endpoint(&self, app_id: i64) -> Option<Arc<Endpoint>> {
+        lock(&self.endpoints).get(&app_id).cloned()
+    }
+}
+
+impl Admission for Shared {
+    fn admits(&self, app_id: i64) -> bool {
+        self.endpoint(app_id)
+            .is_some_and(|e| e.takes_work(self.queue_limit()))
+    }
+}
+
+/// Sleeps `ms` or until stopped; false when stopped.
+async fn pause(stop: &mut watch::Receiver<bool>, ms: u64) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(Duration::from_millis(ms)) => !*stop.borrow(),
+        _ = stop.changed() => false,
+    }
+}
+
+async fn fan_out_loop(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let p = shared.p.clone();
+    let mut open_ids = HashMap::new();
+    let mut idle = true;
+    loop {
+        if idle && !pause(&mut stop, p.rules.push.poll_ms).await {
+            return;
+        }
+        let events = match fanout::pending(&p, p.rules.push.batch).await {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!(error = %e.message, "push fan-out: reading the outbox failed");
+                idle = true;
+                continue;
+            }
+        };
+        if events.is_empty() {
+            idle = true;
+            continue;
+        }
+        idle = events.len() < p.rules.push.batch;
+        let turn = shared.writes.lock().await;
+        let result = fanout::fan_out(&p, &events, shared.as_ref(), &mut open_ids).await;
+        drop(turn);
+        match result {
+            Ok(stored) => {
+                for m in stored.into_iter().filter(|m| m.leased) {
+                    if let Some(e) = shared.endpoint(m.app_id) {
+                        e.enqueue(Job {
+                            id: m.id,
+                            payload: m.payload,
+                            step: 0,
+                        });
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.message, "push fan-out failed; retrying");
+                idle = true;
+            }
+        }
+    }
+}
+
+async fn endpoint_loop(
+    shared: Arc<Shared>,
+    endpoint: Arc<Endpoint>,
+    mut rx: mpsc::UnboundedReceiver<Job>,
+) {
+    let slots = Arc::new(Semaphore::new(shared.p.rules.push.endpoint_concurrency));
+    while let Some(job) = rx.recv().await {
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        shared.wait_for_completer().await;
+        let shared = shared.clone();
+        let endpoint = endpoint.clone();
+        tokio::spawn(async move {
+            let conf = lock(&endpoint.conf).clone();
+            let outcome = shared.sender.send(&conf.url, &conf.key, &job.payload).await;
+            endpoint.queued.fetch_sub(1, Ordering::AcqRel);
+            let _ = shared.done.send(Done {
+                id: job.id,
+                step: job.step,
+                at: shared.p.now(),
+                outcome,
+            });
+            drop(permit);
+        });
+    }
+}
+
+async fn completer(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Done>) {
+    let batch_max = shared.p.rules.push.batch;
+    let mut batch: Vec<Done> = Vec::with_capacity(batch_max);
+    loop {
+        if batch.is_empty() {
+            match rx.recv().await {
+                Some(d) => batch.push(d),
+                None => return,
+            }
+        }
+        while batch.len() < batch_max {
+            match rx.try_recv() {
+                Ok(d) => batch.push(d),
+                Err(_) => break,
+            }
+        }
+        let turn = shared.writes.lock().await;
+        let result = complete(&shared.p, &batch).await;
+        drop(turn);
+        match result {
+            Ok(()) => {
+                shared.unrecorded.fetch_sub(batch.len(), Ordering::AcqRel);
+                shared.recorded.notify_waiters();
+                batch.clear();
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.message, n = batch.len(), "push: recording outcomes failed; retrying");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+}
+
+/// Records a batch of outcomes in one transaction: the attempts and the delivered messages with
+/// multi-row statements, failures one by one (each has its own schedule).
+async fn complete(p: &Platform, batch: &[Done]) -> Result<()> {
+    let mut tx = p.db.begin().await?;
+    let mut rest = batch;
+    for size in batch::plan(batch.len()) {
+        let (rows, tail) = rest.split_at(batch::SIZES[size]);
+        rest = tail;
+        let mut a: Vec<Arg> = Vec::with_capacity(rows.len() * 6);
+        for d in rows {
+            let o = &d.outcome;
+            a.extend(args![
+                d.id,
+                d.at,
+                o.http_status.map(i64::from),
+                o.latency_ms,
+                o.ok,
+                o.reason.as_deref()
+            ]);
+        }
+        tx.execute(&batch::INSERT_ATTEMPTS[size], &a).await?;
+    }
+    let delivered: Vec<i64> = batch
+        .iter()
+        .filter(|d| d.outcome.ok)
+        .map(|d| d.id)
+        .collect();
+    let at = batch.iter().map(|d| d.at).max().unwrap_or_else(|| p.now());
+    for chunk in batch::padded_chunks(&delivered) {
+        let mut a: Vec<Arg> = vec![at.into()];
+        a.extend(chunk.into_iter().map(Arg::from));
+        tx.execute(&batch::MARK_DELIVERED, &a).await?;
+    }
+    for d in batch.iter().filter(|d| !d.outcome.ok) {
+        let failures = d.step + 1;
+        let (status, next) = match retry::after_failure(&p.rules.push, failures, d.at) {
+            AfterFailure::RetryAt(t) => ("pending", Some(t)),
+            AfterFailure::Fail => ("failed", None),
+        };
+        tx.execute(
+            "UPDATE push_messages SET status = $1, attempts = attempts + 1, step = $2, next_attempt_at = $3,
+                lease_until = NULL, last_error = $4, updated_at = $5 WHERE id = $6",
+            &args![status, failures, next, d.outcome.reason.as_deref(), d.at, d.id],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn scheduler(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let p = shared.p.clone();
+    loop {
+        if let Err(e) = refresh_endpoints(&shared).await {
+            tracing::warn!(error = %e.message, "push: reading push settings failed");
+        }
+        heartbeats(&shared);
+        if let Err(e) = claim_due(&shared).await {
+            tracing::warn!(error = %e.message, "push: claiming due messages failed");
+        }
+        if !pause(&mut stop, p.rules.push.tick_ms).await {
+            return;
+        }
+    }
+}
+
+/// Creates, updates (URL, switch, pause) the in-memory endpoints from `push_settings`.
+async fn refresh_endpoints(shared: &Arc<Shared>) -> Result<()> {
+    let p = &shared.p;
+    let rows = p
+        .db
+        .fetch_all(
+            "SELECT s.app_id, s.enabled, s.url, s.paused_at, s.updated_at, a.app_key FROM push_settings s
+             JOIN apps a ON a.id = s.app_id WHERE a.app_key IS NOT NULL AND a.state <> 'deleted'",
+            &[],
+        )
+        .await?;
+    for r in &rows {
+        let app_id = r.i64("app_id")?;
+        let url = r.opt_text("url")?.unwrap_or_default();
+        let on = r.bool("enabled")? && !url.is_empty();
+        let paused = r.opt_i64("paused_at")?.is_some();
+        if let Some(e) = shared.endpoint(app_id) {
+            let mut c = lock(&e.conf);
+            c.url = url;
+            c.on = on;
+            c.paused = paused;
+            continue;
+        }
+        let key = settings::push_key(p, &r.text("app_key")?).await?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let endpoint = Arc::new(Endpoint {
+            conf: Mutex::new(Conf {
+                url,
+                key,
+                on,
+                paused,
+            }),
+            queue: tx,
+            queued: AtomicUsize::new(0),
+            // Saving the URL tested it: the first heartbeat is one interval after that.
+            heartbeat: Mutex::new(Beat {
+                next_at: r.i64("updated_at")? + heartbeat_interval(p),
+                running: false,
+            }),
+        });
+        lock(&shared.endpoints).insert(app_id, endpoint.clone());
+        let task = tokio::spawn(endpoint_loop(shared.clone(), endpoint, rx));
+        lock(&shared.endpoint_tasks).push(task);
+    }
+    Ok(())
+}
+
+fn heartbeat_interval(p: &Platform) -> i64 {
+    (p.rules.push.heartbeat_interval / p.rules.push.time_scale.max(1)).max(1)
+}
+
+/// Starts the heartbeats that are due (one at a time per endpoint).
+fn heartbeats(shared: &Arc<Shared>) {
+    let now = shared.p.now();
+    let endpoints: Vec<(i64, Arc<Endpoint>)> = lock(&shared.endpoints)
+        .iter()
+        .map(|(k, v)| (*k, v.clone()))
+        .collect();
+    for (app_id, e) in endpoints {
+        let conf = lock(&e.conf).clone();
+        if !conf.on {
+            continue;
+        }
+        {
+            let mut beat = lock(&e.heartbeat);
+            if beat.running || now < beat.next_at {
+                continue;
+            }
+            beat.running = true;
+            beat.next_at = now + heartbeat_interval(&shared.p);
+        }
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let outcome = shared.sender.send(&conf.url, &conf.key, TEST_MESSAGE).await;
+            match heartbeat::record(&shared.p, app_id, &conf.url, &outcome).await {
+                Ok(change) => {
+                    if change != heartbeat::Change::None {
+                        tracing::info!(app_id, ?change, url = %conf.url, "push URL state changed");
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(app_id, error = %err.message, "push: recording a heartbeat failed")
+                }
+            }
+            if let Some(e) = shared.endpoint(app_id) {
+                lock(&e.heartbeat).running = false;
+            }
+            // Pick up a pause or resume at once rather than at the next tick.
+            let _ = refresh_endpoints(&shared).await;
+        });
+    }
+}
+
+/// Claims due messages for every endpoint that takes work, and hands them over.
+async fn claim_due(shared: &Arc<Shared>) -> Result<()> {
+    let p = &shared.p;
+    let now = p.now();
+    let due = p
+        .db
+        .fetch_all(
+            "SELECT app_id, COUNT(*) AS n FROM push_messages WHERE status = 'pending' AND next_attempt_at <= $1
+             AND (lease_until IS NULL OR lease_until < $1) GROUP BY app_id",
+            &args![now],
+        )
+        .await?;
+    let limit = shared.queue_limit();
+    for r in &due {
+        let app_id = r.i64("app_id")?;
+        let Some(e) = shared.endpoint(app_id) else {
+            continue;
+        };
+        if !e.takes_work(limit / 2) {
+            continue;
+        }
+        let room = limit
+            .saturating_sub(e.queued.load(Ordering::Acquire))
+            .min(p.rules.push.batch);
+        let turn = shared.writes.lock().await;
+        let claimed = p
+            .db
+            .fetch_all(
+                "UPDATE push_messages SET lease_until = $1 WHERE id IN (
+                    SELECT id FROM push_messages WHERE app_id = $2 AND status = 'pending' AND next_attempt_at <= $3
+                    AND (lease_until IS NULL OR lease_until < $3) ORDER BY next_attempt_at, id LIMIT $4)
+                 AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3)
+                 RETURNING id, payload, step",
+                &args![now + p.rules.push.lease, app_id, now, i64::try_from(room).unwrap_or(0)],
+            )
+            .await?;
+        drop(turn);
+        for m in &claimed {
+            e.enqueue(Job {
+                id: m.i64("id")?,
+                payload: m.text("payload")?,
+                step: m.i64("step")?,
+            });
+        }
+    }
+    Ok(())
+}
