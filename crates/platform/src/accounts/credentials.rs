@@ -35,14 +35,26 @@ pub struct ApiToken {
 /// so the answer does not reveal which logins exist.
 pub async fn authenticate(p: &Platform, login: &str, password: &str) -> Result<Account> {
     const WRONG: &str = "login or password is wrong";
-    let Some((account, hash)) = find_by_login(p, login).await? else {
-        // Spend the same time as a real check so timing does not reveal the login either.
-        let _ = verify_password(password, crate::accounts::credentials::DUMMY_HASH).await;
+    if let Err(wait) = p.login_throttle.check(login, p.now()) {
+        return Err(Error::throttled(format!(
+            "too many wrong passwords for this login; try again in {} minutes",
+            wait / 60_000 + 1
+        )));
+    }
+    let found = find_by_login(p, login).await?;
+    let ok = match &found {
+        Some((_, hash)) => verify_password(password, hash).await,
+        None => {
+            // Spend the same time as a real check so timing does not reveal the login either.
+            let _ = verify_password(password, DUMMY_HASH).await;
+            false
+        }
+    };
+    let Some((account, _)) = found.filter(|_| ok) else {
+        p.login_throttle.fail(login, p.now());
         return Err(Error::unauthenticated(WRONG));
     };
-    if !verify_password(password, &hash).await {
-        return Err(Error::unauthenticated(WRONG));
-    }
+    p.login_throttle.succeed(login);
     if account.disabled {
         return Err(Error::forbidden(
             "this account is disabled; ask its main account or an operator",

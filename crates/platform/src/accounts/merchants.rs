@@ -140,5 +140,7 @@ pub async fn set_staff_disabled(
             "staff account {staff_id} is not one of yours"
         )));
     }
+    // A disabled staff account's tokens stop at once: drop every cached grant.
+    p.bump_generation();
     Ok(())
 }

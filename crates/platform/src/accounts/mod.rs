@@ -6,12 +6,14 @@
 
 mod credentials;
 pub mod merchants;
+mod throttle;
 
 pub use credentials::{
     ApiToken, Session, authenticate, create_api_token, create_session, delete_session,
     list_api_tokens, revoke_api_token, session_account, token_account,
 };
 pub use merchants::{Shop, create_merchant, create_staff, list_staff, set_staff_disabled, shop_of};
+pub use throttle::LoginThrottle;
 
 use kaifang_store::{Row, Tx, args};
 

@@ -1,0 +1,442 @@
+//! The developer console: onboarding, the app centre and one page per app.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use kaifang_platform::accounts::{Role, authenticate};
+use kaifang_platform::apps::credentials::{self, AppCredentials, SecretKind};
+use kaifang_platform::apps::packages::{self, AppPackage};
+use kaifang_platform::apps::users::{self, AppUser, UserList};
+use kaifang_platform::apps::{self, App, AppEvent, AppInput, AppState, category};
+use kaifang_platform::developers::{
+    self, Administrator, Developer, DeveloperRole, Enterprise, LegalPerson, ProfileInput,
+};
+use kaifang_platform::notifications::{self, Notification};
+use kaifang_platform::scopes::{SCOPES, Scope};
+use serde::Deserialize;
+
+use super::session::Viewer;
+use super::{Chrome, Flash, failure, notice, render};
+use crate::http::Ctx;
+
+#[derive(Template)]
+#[template(path = "console/developer.html")]
+struct HomePage {
+    chrome: Chrome,
+    developer: Option<Developer>,
+    roles: Vec<(&'static str, &'static str, &'static str)>,
+    agreement_version: String,
+    notifications: Vec<Notification>,
+}
+
+impl HomePage {
+    fn role_is(&self, r: &str) -> bool {
+        self.developer
+            .as_ref()
+            .and_then(|d| d.role)
+            .is_some_and(|x| x.as_str() == r)
+    }
+    fn state(&self) -> &'static str {
+        self.developer
+            .as_ref()
+            .map_or("draft", |d| d.state.as_str())
+    }
+    fn editable(&self) -> bool {
+        self.developer.as_ref().is_some_and(|d| d.state.editable())
+    }
+    fn accepted(&self) -> bool {
+        self.developer
+            .as_ref()
+            .and_then(|d| d.agreement_version.as_deref())
+            == Some(self.agreement_version.as_str())
+    }
+    fn field(&self, f: &str) -> String {
+        let Some(d) = &self.developer else {
+            return String::new();
+        };
+        let v = match f {
+            "legal_person_name" => &d.legal_person_name,
+            "enterprise_name" => &d.enterprise_name,
+            "licence_number" => &d.licence_number,
+            "enterprise_description" => &d.enterprise_description,
+            "admin_name" => &d.admin_name,
+            "admin_email" => &d.admin_email,
+            _ => &None,
+        };
+        v.clone().unwrap_or_default()
+    }
+}
+
+fn role_texts() -> Vec<(&'static str, &'static str, &'static str)> {
+    DeveloperRole::ALL
+        .into_iter()
+        .map(|r| match r {
+            DeveloperRole::ThirdParty => (r.as_str(), "第三方开发者 / Third-party ISV", "企业开发者，开发服务市场应用，商家订购后授权；不可为商家。An enterprise selling service-market apps; merchants authorize by ordering."),
+            DeveloperRole::Merchant => (r.as_str(), "商家开发者 / Merchant developer", "商家为自有店铺开发商家后台应用，授权用户名单内的商家可授权。A merchant building an app for its own shops."),
+            DeveloperRole::Distributor => (r.as_str(), "快分销团长 / Distribution leader", "开发快分销应用。Builds distribution apps."),
+            DeveloperRole::Affiliate => (r.as_str(), "快赚客 / Affiliate", "开发快赚客应用。Builds affiliate apps."),
+            DeveloperRole::Partner => (r.as_str(), "平台合作伙伴 / Platform partner", "受邀的平台对接应用。Platform integrations, by invitation."),
+        })
+        .collect()
+}
+
+/// `GET /console`: onboarding status and steps, and notifications.
+pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Flash>) -> Response {
+    if viewer.account.role == Role::Operator {
+        return Redirect::to("/admin").into_response();
+    }
+    let p = &ctx.platform;
+    let developer = developers::find_of_account(p, viewer.account.id)
+        .await
+        .ok()
+        .flatten();
+    let notifications = notifications::list(p, viewer.account.id)
+        .await
+        .unwrap_or_default();
+    let chrome = flash.chrome(
+        viewer.lang,
+        viewer.lang.t("onboarding"),
+        Some(viewer.account),
+        viewer.csrf,
+    );
+    render(&HomePage {
+        chrome,
+        developer,
+        roles: role_texts(),
+        agreement_version: p.rules.agreement_version.clone(),
+        notifications: notifications.into_iter().take(10).collect(),
+    })
+}
+
+/// The onboarding form (one form, several buttons).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OnboardingForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    step: String,
+    email: String,
+    agree: String,
+    role: String,
+    legal_person_name: String,
+    legal_person_id: String,
+    enterprise_name: String,
+    licence_number: String,
+    enterprise_description: String,
+    admin_name: String,
+    admin_phone: String,
+    admin_email: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// `POST /console/onboarding`: enroll, accept, save or submit.
+pub async fn onboarding(
+    State(ctx): State<Ctx>,
+    viewer: Viewer,
+    Form(f): Form<OnboardingForm>,
+) -> Response {
+    if !viewer.csrf_ok(&f.csrf) {
+        return super::bad_csrf(viewer.lang);
+    }
+    let p = &ctx.platform;
+    let a = &viewer.account;
+    let result = match f.step.as_str() {
+        "enroll" => developers::enroll_merchant(p, a, &f.email)
+            .await
+            .map(|_| "已开始入驻 / Enrolled"),
+        "accept" if f.agree == "yes" => {
+            developers::accept_agreement(p, a, &p.rules.agreement_version)
+                .await
+                .map(|_| "已同意协议 / Agreement accepted")
+        }
+        "accept" => Err(kaifang_platform::Error::invalid(
+            "tick the box to accept the agreement",
+        )),
+        "save" | "submit" => {
+            let input = ProfileInput {
+                role: DeveloperRole::parse(&f.role),
+                legal_person: LegalPerson {
+                    name: opt(&f.legal_person_name),
+                    id_number: opt(&f.legal_person_id),
+                },
+                enterprise: Enterprise {
+                    name: opt(&f.enterprise_name),
+                    licence_number: opt(&f.licence_number),
+                    description: opt(&f.enterprise_description),
+                },
+                administrator: Administrator {
+                    name: opt(&f.admin_name),
+                    phone: opt(&f.admin_phone),
+                    email: opt(&f.admin_email),
+                },
+            };
+            let saved = developers::save_profile(p, a, &input).await;
+            match (saved, f.step.as_str()) {
+                (Ok(_), "submit") => developers::submit(p, a)
+                    .await
+                    .map(|_| "已提交审核 / Submitted for review"),
+                (Ok(_), _) => Ok("已保存 / Saved"),
+                (Err(e), _) => Err(e),
+            }
+        }
+        _ => Err(kaifang_platform::Error::invalid("unknown step")),
+    };
+    match result {
+        Ok(msg) => notice("/console", msg),
+        Err(e) => failure("/console", &e.message),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/apps.html")]
+struct AppsPage {
+    chrome: Chrome,
+    apps: Vec<App>,
+    categories: Vec<&'static category::Category>,
+    approved: bool,
+}
+
+/// `GET /console/apps`: my apps and the creation form.
+pub async fn apps(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Flash>) -> Response {
+    let p = &ctx.platform;
+    let dev = developers::find_of_account(p, viewer.account.id)
+        .await
+        .ok()
+        .flatten();
+    let approved = dev
+        .as_ref()
+        .is_some_and(|d| d.state == developers::DeveloperState::Approved);
+    let categories = dev
+        .and_then(|d| d.role)
+        .map(|r| category::for_role(r).collect())
+        .unwrap_or_default();
+    let apps = if approved {
+        apps::list_mine(p, &viewer.account)
+            .await
+            .unwrap_or_default()
+    } else {
+        vec![]
+    };
+    let chrome = flash.chrome(
+        viewer.lang,
+        viewer.lang.t("nav.apps"),
+        Some(viewer.account),
+        viewer.csrf,
+    );
+    render(&AppsPage {
+        chrome,
+        apps,
+        categories,
+        approved,
+    })
+}
+
+/// The app creation form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CreateForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    name: String,
+    description: String,
+    category: String,
+    callback_url: String,
+    website: String,
+}
+
+/// `POST /console/apps`.
+pub async fn create_app(
+    State(ctx): State<Ctx>,
+    viewer: Viewer,
+    Form(f): Form<CreateForm>,
+) -> Response {
+    if !viewer.csrf_ok(&f.csrf) {
+        return super::bad_csrf(viewer.lang);
+    }
+    let (l1, l2) = f.category.split_once('/').unwrap_or(("", ""));
+    let input = AppInput {
+        name: f.name,
+        description: f.description,
+        category_l1: l1.into(),
+        category_l2: l2.into(),
+        callback_url: f.callback_url,
+        website: opt(&f.website),
+        icon_doc_id: None,
+        mrd_doc_id: None,
+        prd_doc_id: None,
+    };
+    match apps::create(&ctx.platform, &viewer.account, &input).await {
+        Ok(app) => notice(
+            &format!("/console/apps/{}", app.id),
+            "应用已提交审核 / App submitted for review",
+        ),
+        Err(e) => failure("/console/apps", &e.message),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/app.html")]
+struct AppPage {
+    chrome: Chrome,
+    app: App,
+    packages: Vec<AppPackage>,
+    missing: Vec<&'static Scope>,
+    test_users: Vec<AppUser>,
+    authorized_users: Vec<AppUser>,
+    secrets: Option<AppCredentials>,
+    events: Vec<&'static str>,
+}
+
+async fn app_page(
+    ctx: &Ctx,
+    viewer: Viewer,
+    id: &str,
+    flash: Flash,
+    secrets: Option<AppCredentials>,
+) -> Response {
+    let p = &ctx.platform;
+    let a = &viewer.account;
+    let app = match apps::owned(p, a, id).await {
+        Ok(app) => app,
+        Err(e) => return failure("/console/apps", &e.message),
+    };
+    let key = app.id.to_string();
+    let packages = packages::list(p, a, &key).await.unwrap_or_default();
+    let missing = SCOPES
+        .iter()
+        .filter(|s| !packages.iter().any(|x| x.scope == s.name))
+        .collect();
+    let test_users = users::list(p, a, &key, UserList::Test)
+        .await
+        .unwrap_or_default();
+    let authorized_users = users::list(p, a, &key, UserList::Authorized)
+        .await
+        .unwrap_or_default();
+    let events = match app.state {
+        AppState::Rejected => vec!["resubmit", "delete"],
+        AppState::Developing => vec!["start_scan", "delete"],
+        AppState::Online => vec!["take_offline"],
+        AppState::Deleted => vec![],
+        _ => vec!["delete"],
+    };
+    let chrome = flash.chrome(viewer.lang, &app.name, Some(viewer.account), viewer.csrf);
+    render(&AppPage {
+        chrome,
+        app,
+        packages,
+        missing,
+        test_users,
+        authorized_users,
+        secrets,
+        events,
+    })
+}
+
+/// `GET /console/apps/{id}`.
+pub async fn app(
+    State(ctx): State<Ctx>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
+    app_page(&ctx, viewer, &id, flash, None).await
+}
+
+/// One of the app page's forms.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AppAction {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    action: String,
+    password: String,
+    scope: String,
+    reason: String,
+    user_id: String,
+    event: String,
+}
+
+/// `POST /console/apps/{id}/action`.
+pub async fn app_action(
+    State(ctx): State<Ctx>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<AppAction>,
+) -> Response {
+    if !viewer.csrf_ok(&f.csrf) {
+        return super::bad_csrf(viewer.lang);
+    }
+    let p = &ctx.platform;
+    let a = viewer.account.clone();
+    let back = format!("/console/apps/{id}");
+    let user_id = || {
+        f.user_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| kaifang_platform::Error::invalid("user id must be a number"))
+    };
+    let result: kaifang_platform::Result<&str> = match f.action.as_str() {
+        "reveal" => {
+            // Secrets are shown on this response only, never stored in a URL or redirected.
+            let shown = async {
+                authenticate(p, &a.login, &f.password).await?;
+                credentials::reveal(p, &a, &id).await
+            };
+            return match shown.await {
+                Ok(c) => app_page(&ctx, viewer, &id, Flash::default(), Some(c)).await,
+                Err(e) => failure(&back, &e.message),
+            };
+        }
+        "rotate_app_secret" => credentials::rotate(p, &a, &id, SecretKind::AppSecret)
+            .await
+            .map(|_| "appSecret 已重置 / rotated"),
+        "rotate_sign_secret" => credentials::rotate(p, &a, &id, SecretKind::SignSecret)
+            .await
+            .map(|_| "signSecret 已重置 / rotated"),
+        "apply_package" => packages::apply(p, &a, &id, &f.scope, opt(&f.reason).as_deref())
+            .await
+            .map(|_| "已申请 / Applied"),
+        "add_test_user" => match user_id() {
+            Ok(u) => users::add(p, &a, &id, UserList::Test, u)
+                .await
+                .map(|_| "已添加 / Added"),
+            Err(e) => Err(e),
+        },
+        "remove_test_user" => match user_id() {
+            Ok(u) => users::remove(p, &a, &id, UserList::Test, u)
+                .await
+                .map(|()| "已移除 / Removed"),
+            Err(e) => Err(e),
+        },
+        "add_authorized_user" => match user_id() {
+            Ok(u) => users::add(p, &a, &id, UserList::Authorized, u)
+                .await
+                .map(|_| "已添加 / Added"),
+            Err(e) => Err(e),
+        },
+        "remove_authorized_user" => match user_id() {
+            Ok(u) => users::remove(p, &a, &id, UserList::Authorized, u)
+                .await
+                .map(|()| "已移除 / Removed"),
+            Err(e) => Err(e),
+        },
+        "lifecycle" => {
+            match serde_json::from_value::<AppEvent>(serde_json::Value::String(f.event.clone())) {
+                Ok(ev) => apps::developer_step(p, &a, &id, ev)
+                    .await
+                    .map(|_| "已更新 / Updated"),
+                Err(_) => Err(kaifang_platform::Error::invalid("unknown lifecycle step")),
+            }
+        }
+        _ => Err(kaifang_platform::Error::invalid("unknown action")),
+    };
+    match result {
+        Ok(msg) => notice(&back, msg),
+        Err(e) => failure(&back, &e.message),
+    }
+}

@@ -1,0 +1,111 @@
+//! Merchant pages: "my authorized apps" with revoke, and staff sub-accounts.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use kaifang_platform::accounts::{self, Account, Role};
+use kaifang_platform::oauth::authorizations::{self, Authorization, AuthorizationStatus};
+use serde::Deserialize;
+
+use super::session::Viewer;
+use super::{Chrome, Flash, failure, notice, render};
+use crate::http::Ctx;
+
+#[derive(Template)]
+#[template(path = "console/merchant.html")]
+struct MerchantPage {
+    chrome: Chrome,
+    staff: Vec<Account>,
+    is_main: bool,
+    authorizations: Vec<Authorization>,
+}
+
+impl MerchantPage {
+    fn active(&self, a: &Authorization) -> bool {
+        a.status == AuthorizationStatus::Active
+    }
+    fn status(&self, a: &Authorization) -> &'static str {
+        match a.status {
+            AuthorizationStatus::Active => "granted",
+            AuthorizationStatus::Revoked => "rejected",
+            AuthorizationStatus::Expired => "deleted",
+        }
+    }
+}
+
+/// `GET /merchant`.
+pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Flash>) -> Response {
+    let is_main = viewer.account.role == Role::Merchant;
+    if !is_main && viewer.account.role != Role::Staff {
+        return super::error_page(
+            viewer.lang,
+            "merchant pages are for merchants and their staff",
+        );
+    }
+    let p = &ctx.platform;
+    let (staff, authorizations) = if is_main {
+        (
+            accounts::list_staff(p, &viewer.account)
+                .await
+                .unwrap_or_default(),
+            authorizations::list_for_merchant(p, &viewer.account)
+                .await
+                .unwrap_or_default(),
+        )
+    } else {
+        (vec![], vec![])
+    };
+    let chrome = flash.chrome(
+        viewer.lang,
+        viewer.lang.t("nav.merchant"),
+        Some(viewer.account),
+        viewer.csrf,
+    );
+    render(&MerchantPage {
+        chrome,
+        staff,
+        is_main,
+        authorizations,
+    })
+}
+
+/// A merchant form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MerchantForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    action: String,
+    login: String,
+    password: String,
+    name: String,
+    id: String,
+}
+
+/// `POST /merchant/action`.
+pub async fn action(
+    State(ctx): State<Ctx>,
+    viewer: Viewer,
+    Form(f): Form<MerchantForm>,
+) -> Response {
+    if !viewer.csrf_ok(&f.csrf) {
+        return super::bad_csrf(viewer.lang);
+    }
+    let p = &ctx.platform;
+    let a = &viewer.account;
+    let id = f.id.parse::<i64>().unwrap_or(0);
+    let result = match f.action.as_str() {
+        "create_staff" => accounts::create_staff(p, a, f.login.trim(), &f.password, &f.name)
+            .await
+            .map(drop),
+        "disable" => accounts::set_staff_disabled(p, a, id, true).await,
+        "enable" => accounts::set_staff_disabled(p, a, id, false).await,
+        "revoke" => authorizations::revoke_by_merchant(p, a, id).await.map(drop),
+        _ => Err(kaifang_platform::Error::invalid("unknown action")),
+    };
+    match result {
+        Ok(()) => notice("/merchant", "已保存 / Saved"),
+        Err(e) => failure("/merchant", &e.message),
+    }
+}

@@ -1,0 +1,184 @@
+//! The web console: server-rendered pages for developers (`/console`), operators (`/admin`)
+//! and merchants (`/merchant`), in Chinese by default and English on request.
+//!
+//! Every page is a thin layer over the same platform functions as the JSON API. Forms post
+//! back, the handler acts and redirects with a notice or an error (post/redirect/get), so a
+//! reload never repeats an action. Every form carries a CSRF token.
+
+mod admin;
+mod auth;
+mod developer;
+pub mod i18n;
+mod merchant;
+pub mod session;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use kaifang_platform::accounts::Account;
+
+use crate::http::Ctx;
+use i18n::Lang;
+
+/// Every page route.
+pub fn routes() -> Router<Ctx> {
+    Router::new()
+        .route("/", get(auth::root))
+        .route("/assets/console.css", get(stylesheet))
+        .route("/lang/{code}", get(auth::switch_lang))
+        .route("/login", get(auth::login_page).post(auth::log_in))
+        .route("/signup", get(auth::signup_page).post(auth::sign_up))
+        .route("/logout", post(auth::log_out))
+        .route("/console", get(developer::home))
+        .route("/console/onboarding", post(developer::onboarding))
+        .route(
+            "/console/apps",
+            get(developer::apps).post(developer::create_app),
+        )
+        .route("/console/apps/{id}", get(developer::app))
+        .route("/console/apps/{id}/action", post(developer::app_action))
+        .route("/admin", get(admin::home))
+        .route("/admin/decide", post(admin::decide))
+        .route("/merchant", get(merchant::home))
+        .route("/merchant/action", post(merchant::action))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../assets/console.css"),
+    )
+        .into_response()
+}
+
+/// What the layout needs on every page.
+pub struct Chrome {
+    /// Language.
+    pub lang: Lang,
+    /// Page title.
+    pub title: String,
+    /// Who is logged in.
+    pub account: Option<Account>,
+    /// CSRF token for the page's forms.
+    pub csrf: String,
+    /// A success message from the previous action.
+    pub notice: Option<String>,
+    /// An error message from the previous action.
+    pub error: Option<String>,
+}
+
+impl Chrome {
+    /// Text in the page's language.
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// The label of a state (`draft`, `online`, `granted`, …).
+    pub fn state(&self, state: &str) -> &'static str {
+        self.lang.t(&format!("state.{state}"))
+    }
+
+    /// The label of a lifecycle step.
+    pub fn event(&self, event: &str) -> &'static str {
+        self.lang.t(&format!("event.{event}"))
+    }
+
+    /// Whether the viewer has this role (for the navigation).
+    pub fn is(&self, role: &str) -> bool {
+        self.account
+            .as_ref()
+            .is_some_and(|a| a.role.as_str() == role)
+    }
+}
+
+/// `?notice=` and `?error=` carried across a redirect.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Flash {
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+impl Flash {
+    fn chrome(self, lang: Lang, title: &str, account: Option<Account>, csrf: String) -> Chrome {
+        Chrome {
+            lang,
+            title: title.to_string(),
+            account,
+            csrf,
+            notice: self.notice,
+            error: self.error,
+        }
+    }
+}
+
+/// Renders a template into a response; a template error is a 500 with a plain message.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "page could not be rendered",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Back to `path` with a notice.
+pub fn notice(path: &str, text: &str) -> Response {
+    Redirect::to(&format!("{path}{}notice={}", sep(path), encode(text))).into_response()
+}
+
+/// Back to `path` with an error.
+pub fn failure(path: &str, text: &str) -> Response {
+    Redirect::to(&format!("{path}{}error={}", sep(path), encode(text))).into_response()
+}
+
+fn sep(path: &str) -> &'static str {
+    if path.contains('?') { "&" } else { "?" }
+}
+
+/// A page that only says what went wrong.
+#[derive(Template)]
+#[template(path = "console/message.html")]
+struct MessagePage {
+    chrome: Chrome,
+}
+
+/// A bare error page.
+pub fn error_page(lang: Lang, message: &str) -> Response {
+    let chrome = Chrome {
+        lang,
+        title: "Error".into(),
+        account: None,
+        csrf: String::new(),
+        notice: None,
+        error: Some(message.to_string()),
+    };
+    let mut r = render(&MessagePage { chrome });
+    *r.status_mut() = StatusCode::BAD_REQUEST;
+    r
+}
+
+/// The forms' CSRF field is wrong: the page was stale or forged.
+pub fn bad_csrf(lang: Lang) -> Response {
+    error_page(
+        lang,
+        match lang {
+            Lang::Zh => "页面已过期，请刷新后重试",
+            Lang::En => "this page has expired; reload it and try again",
+        },
+    )
+}

@@ -1,0 +1,63 @@
+// Starts a real `kaifang demo` on a free loopback port with a fresh data directory, and a
+// headless Debian Chromium driven by playwright-core. Screenshots go to e2e/output/.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const outputDir = join(here, '..', 'output');
+mkdirSync(outputDir, { recursive: true });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+export async function startKaifang() {
+  const bin = process.env.KAIFANG_BIN || join(here, '..', '..', 'target', 'debug', 'kaifang');
+  const dataDir = mkdtempSync(join(tmpdir(), 'kaifang-e2e-'));
+  const port = await freePort();
+  const child = spawn(bin, ['demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8'));
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok && demo.base_url === base) return { base, demo, dataDir, stop: () => child.kill('SIGTERM'), log: () => log };
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`kaifang did not start: ${log}`);
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+let shot = 0;
+export async function screenshot(page, name) {
+  shot += 1;
+  await page.screenshot({ path: join(outputDir, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+export async function logIn(page, base, login, password) {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', password);
+  await page.click('button.primary');
+  await page.waitForLoadState('load');
+}
