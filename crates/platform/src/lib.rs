@@ -14,9 +14,11 @@ pub mod developers;
 pub mod documents;
 pub mod error;
 pub mod notifications;
+pub mod oauth;
 pub mod reviews;
 pub mod rules;
 pub mod scopes;
+pub mod traffic;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,6 +43,8 @@ pub struct Platform {
     /// generation they were filled at and refill when it moved, so a revocation takes effect on
     /// the very next call without a database round trip on every call.
     pub access_generation: AtomicU64,
+    /// Wrong-password counts per login (console and API log-ins alike).
+    pub login_throttle: accounts::LoginThrottle,
 }
 
 impl Platform {
@@ -64,6 +68,7 @@ impl Platform {
             rules,
             mailer,
             access_generation: AtomicU64::new(0),
+            login_throttle: accounts::LoginThrottle::default(),
         }
     }
 

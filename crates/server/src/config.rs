@@ -51,6 +51,46 @@ pub struct RuleSettings {
     pub max_upload_bytes: Option<usize>,
     /// How long a rotated secret keeps working, in seconds.
     pub secret_overlap_secs: Option<i64>,
+    /// API `timestamp` freshness window either way, in seconds (600).
+    pub timestamp_window_secs: Option<i64>,
+    /// Offset of the time zone whose calendar days daily quotas count, in minutes (480 = +08:00).
+    pub quota_utc_offset_minutes: Option<i64>,
+    /// Daily calls per test user per app before launch (2000; sandbox: top tier).
+    pub test_user_daily_calls: Option<u64>,
+    /// Daily calls per app before launch (100000; sandbox: top tier).
+    pub prelaunch_daily_calls: Option<u64>,
+    /// Daily calls per launched app without an operator-set tier (1000000).
+    pub launched_daily_calls: Option<u64>,
+    /// Lowest QPS cap of any API (0: the declared caps; sandbox: 5000, the top tier).
+    pub qps_floor: Option<u32>,
+    /// Largest API request body in bytes (16 MiB).
+    pub gateway_max_body_bytes: Option<usize>,
+    /// Push retry delays in seconds (300, 600, 1200, 1800, 3600).
+    pub push_retry_delays_secs: Option<Vec<i64>>,
+    /// Sandbox only: push retry delays and the heartbeat interval are divided by this (1).
+    pub push_time_scale: Option<i64>,
+    /// Push receipt timeout in ms (3000).
+    pub push_timeout_ms: Option<u64>,
+    /// Push heartbeat interval in seconds (60).
+    pub push_heartbeat_secs: Option<i64>,
+    /// Consecutive heartbeat failures that pause a push URL (3).
+    pub push_heartbeat_failures: Option<i64>,
+    /// The push worker wakes at least this often, in ms (100).
+    pub push_tick_ms: Option<u64>,
+    /// Outbox poll interval in ms (5).
+    pub push_poll_ms: Option<u64>,
+    /// Requests in flight per push endpoint (32).
+    pub push_endpoint_concurrency: Option<usize>,
+    /// OAuth code lifetime in seconds (120).
+    pub oauth_code_ttl_secs: Option<i64>,
+    /// Access-token lifetime in seconds (172800).
+    pub oauth_access_ttl_secs: Option<i64>,
+    /// Refresh-token lifetime in seconds from the original grant (15552000).
+    pub oauth_refresh_ttl_secs: Option<i64>,
+    /// How long a rotated refresh token still answers, in seconds (300).
+    pub oauth_refresh_grace_secs: Option<i64>,
+    /// Test-user authorization lifetime in seconds (864000).
+    pub oauth_test_authorization_ttl_secs: Option<i64>,
 }
 
 /// What the file and the environment may set.
@@ -149,6 +189,43 @@ impl Settings {
         self
     }
 
+    /// The gateway's traffic rules after overrides (sandbox defaults to the top tier).
+    fn oauth_rules(
+        &self,
+        d: kaifang_platform::oauth::OAuthRules,
+    ) -> kaifang_platform::oauth::OAuthRules {
+        let r = &self.rules;
+        let ms = |v: Option<i64>, default| v.map_or(default, |s| s * 1000);
+        kaifang_platform::oauth::OAuthRules {
+            code_ttl: ms(r.oauth_code_ttl_secs, d.code_ttl),
+            access_ttl: ms(r.oauth_access_ttl_secs, d.access_ttl),
+            refresh_ttl: ms(r.oauth_refresh_ttl_secs, d.refresh_ttl),
+            refresh_grace: ms(r.oauth_refresh_grace_secs, d.refresh_grace),
+            test_authorization_ttl: ms(
+                r.oauth_test_authorization_ttl_secs,
+                d.test_authorization_ttl,
+            ),
+        }
+    }
+
+    fn traffic_rules(&self) -> kaifang_platform::rules::TrafficRules {
+        let d = kaifang_platform::rules::TrafficRules::new(self.sandbox);
+        let r = &self.rules;
+        kaifang_platform::rules::TrafficRules {
+            timestamp_window: r
+                .timestamp_window_secs
+                .map_or(d.timestamp_window, |s| s * 1000),
+            day_offset: r
+                .quota_utc_offset_minutes
+                .map_or(d.day_offset, |m| m * 60_000),
+            test_user_daily_calls: r.test_user_daily_calls.unwrap_or(d.test_user_daily_calls),
+            prelaunch_daily_calls: r.prelaunch_daily_calls.unwrap_or(d.prelaunch_daily_calls),
+            launched_daily_calls: r.launched_daily_calls.unwrap_or(d.launched_daily_calls),
+            qps_floor: r.qps_floor.unwrap_or(d.qps_floor),
+            max_body_bytes: r.gateway_max_body_bytes.unwrap_or(d.max_body_bytes),
+        }
+    }
+
     /// The platform rules after overrides.
     pub fn rules(&self) -> Rules {
         let d = Rules::default();
@@ -163,6 +240,41 @@ impl Settings {
                 .unwrap_or(d.forbidden_name_words),
             max_upload_bytes: r.max_upload_bytes.unwrap_or(d.max_upload_bytes),
             secret_overlap: r.secret_overlap_secs.map_or(d.secret_overlap, |s| s * 1000),
+            traffic: self.traffic_rules(),
+            push: self.push_rules(),
+            oauth: self.oauth_rules(d.oauth),
+            ..d
+        }
+    }
+
+    /// The push rules after overrides; the time scale applies in sandbox mode only.
+    fn push_rules(&self) -> kaifang_platform::rules::PushRules {
+        let d = kaifang_platform::rules::PushRules::default();
+        let r = &self.rules;
+        kaifang_platform::rules::PushRules {
+            retry_delays: r
+                .push_retry_delays_secs
+                .as_ref()
+                .map_or(d.retry_delays, |v| v.iter().map(|s| s * 1000).collect()),
+            time_scale: if self.sandbox {
+                r.push_time_scale.unwrap_or(1).max(1)
+            } else {
+                1
+            },
+            timeout_ms: r.push_timeout_ms.unwrap_or(d.timeout_ms),
+            heartbeat_interval: r
+                .push_heartbeat_secs
+                .map_or(d.heartbeat_interval, |s| s * 1000),
+            heartbeat_failures_to_pause: r
+                .push_heartbeat_failures
+                .unwrap_or(d.heartbeat_failures_to_pause)
+                .max(1),
+            tick_ms: r.push_tick_ms.unwrap_or(d.tick_ms).max(1),
+            poll_ms: r.push_poll_ms.unwrap_or(d.poll_ms).max(1),
+            endpoint_concurrency: r
+                .push_endpoint_concurrency
+                .unwrap_or(d.endpoint_concurrency)
+                .max(1),
             ..d
         }
     }

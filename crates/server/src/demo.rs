@@ -81,6 +81,10 @@ pub async fn ensure(
         )
         .await?;
     }
+    // Items, orders in every status and after-sales cases for the demo shop (first start only).
+    kaifang_commerce::demo::seed_shop(p, merchant.id, 300)
+        .await
+        .map_err(|e| Error::internal(format!("demo shop data: {e}")))?;
     let held = packages::list(p, &developer, &app.id.to_string()).await?;
     if !held.iter().any(|x| x.scope == "merchant_comment") {
         packages::apply(
@@ -126,6 +130,9 @@ pub async fn ensure(
     )
     .await?;
 
+    if let Some(url) = push_url {
+        kaifang_push::settings::configure_all(p, app.id, url).await?;
+    }
     let creds = reveal(p, &developer, &app.id.to_string()).await?;
     let doc = json!({
         "base_url": base_url,
@@ -144,6 +151,16 @@ pub async fn ensure(
         "merchant": { "login": MERCHANT.0, "password": MERCHANT.1, "user_id": merchant.id },
         "third_party_developer": credentials(p, &previous["third_party_developer"], &isv, ISV).await?,
         "push_url": push_url,
+        "oauth": {
+            "authorize_url": kaifang_platform::oauth::authorize_url(
+                &base_url,
+                &creds.app_key,
+                &packages::granted(p, app.id).await?,
+                &app.callback_url,
+                "demo",
+            ),
+            "redirect_uri": app.callback_url,
+        },
     });
     let text = serde_json::to_string_pretty(&doc).map_err(Error::internal)?;
     // Written beside and renamed, so a reader never sees half a file.

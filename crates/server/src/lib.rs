@@ -4,9 +4,13 @@
 //! the `kaifang` binary (`main.rs`) and the integration tests both go through it, so tests run
 //! the real server on a real socket.
 
+pub mod bench;
 pub mod config;
+pub mod console;
 pub mod demo;
+pub mod gateway;
 pub mod http;
+pub mod push_bench;
 pub mod telemetry;
 
 use std::net::SocketAddr;
@@ -29,6 +33,7 @@ pub struct Server {
     pub platform: Arc<Platform>,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    push: Option<kaifang_push::Worker>,
 }
 
 impl Server {
@@ -39,6 +44,9 @@ impl Server {
 
     /// Stops accepting, finishes in-flight requests, closes the database.
     pub async fn stop(mut self) {
+        if let Some(w) = self.push.take() {
+            w.stop().await;
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -100,9 +108,20 @@ pub async fn open_platform(settings: &Settings, clock: Arc<Clock>) -> Result<Pla
 /// Creates the configured first operator unless its login exists.
 async fn ensure_operator(p: &Platform, login: &str, password: &str) -> Result<(), StartError> {
     use kaifang_platform::accounts::{self, NewAccount, Role};
-    let config = |e: kaifang_platform::Error| StartError::Config(format!("operator {login}: {}", e.message));
-    if accounts::find_by_login(p, login).await.map_err(config)?.is_none() {
-        let new = NewAccount { login, password, name: "Operator", role: Role::Operator, main_account_id: None };
+    let config =
+        |e: kaifang_platform::Error| StartError::Config(format!("operator {login}: {}", e.message));
+    if accounts::find_by_login(p, login)
+        .await
+        .map_err(config)?
+        .is_none()
+    {
+        let new = NewAccount {
+            login,
+            password,
+            name: "Operator",
+            role: Role::Operator,
+            main_account_id: None,
+        };
         accounts::create(p, new).await.map_err(config)?;
         tracing::info!(login, "created the first operator");
     }
@@ -150,6 +169,9 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
         .map_err(|e| StartError::Listen(settings.listen, e))?;
     let ctx = http::Ctx::new(platform.clone(), telemetry::metrics_handle());
     let router = http::router(ctx);
+    let push = kaifang_push::Worker::start(platform.clone())
+        .await
+        .map_err(|e| StartError::Config(format!("push worker: {}", e.message)))?;
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(
@@ -167,5 +189,6 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
         platform,
         shutdown: Some(tx),
         task,
+        push: Some(push),
     })
 }

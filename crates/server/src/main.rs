@@ -1,4 +1,4 @@
-//! The `kaifang` binary: `serve`, `demo` and `sign`.
+//! The `kaifang` binary: `serve`, `demo`, `sign` and `seed`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,6 +33,61 @@ enum Command {
     },
     /// Compute a request signature and show the exact string that was signed.
     Sign(SignArgs),
+    /// Fill a merchant's shop with generated orders (bulk load for trying and load-testing).
+    Seed(SeedArgs),
+    /// Benchmarks; build with --release first.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Args)]
+struct SeedArgs {
+    /// Folder of the SQLite database and the vault key [default: ./data].
+    #[arg(long, env = "KAIFANG_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL; SQLite in the data dir when absent.
+    #[arg(long, env = "KAIFANG_DATABASE_URL")]
+    database_url: Option<String>,
+    /// A TOML configuration file (for the vault key).
+    #[arg(long, env = "KAIFANG_CONFIG")]
+    config: Option<PathBuf>,
+    /// The merchant (seller) user id whose shop gets the orders.
+    #[arg(long)]
+    merchant_user_id: i64,
+    /// How many orders to write.
+    #[arg(long)]
+    orders: u64,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// The gateway's CPU per call and throughput against a bare server (see src/bench.rs).
+    Gateway {
+        /// Concurrent keep-alive connections.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Measured seconds per target.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
+    /// End-to-end push deliveries/s and created->received latency (see src/push_bench.rs).
+    Push {
+        /// Events of the throughput phase.
+        #[arg(long, default_value_t = 50_000)]
+        events: u64,
+        /// Events per second of the latency phase.
+        #[arg(long, default_value_t = 1000)]
+        rate: u64,
+        /// Seconds of the latency phase.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// PostgreSQL URL; a fresh SQLite file when absent.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// The bare server the gateway is compared with (started by `bench gateway`).
+    #[command(hide = true)]
+    CeilingServer,
 }
 
 #[derive(Args)]
@@ -107,8 +162,48 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Sign(args) => sign(&args),
+        Command::Seed(args) => seed(&args),
+        Command::Bench(b) => bench(b),
         Command::Serve(args) => run(&args, false, None),
         Command::Demo { serve, push_url } => run(&serve, true, Some(push_url)),
+    }
+}
+
+fn bench(b: BenchCommand) -> ExitCode {
+    let result = match b {
+        BenchCommand::Gateway {
+            connections,
+            seconds,
+        } => kaifang_server::bench::gateway(&kaifang_server::bench::LoadSpec {
+            connections,
+            seconds,
+        }),
+        BenchCommand::Push {
+            events,
+            rate,
+            seconds,
+            database_url,
+        } => kaifang_server::push_bench::run(&kaifang_server::push_bench::PushBenchSpec {
+            events,
+            rate,
+            seconds,
+            database_url,
+        }),
+        BenchCommand::CeilingServer => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())
+            .and_then(|rt| {
+                rt.block_on(kaifang_server::bench::serve_ceiling())
+                    .map_err(|e| e.to_string())
+            }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kaifang bench: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -137,6 +232,74 @@ fn sign(a: &SignArgs) -> ExitCode {
         println!("string_to_sign: {string_to_sign}\nsign: {signature}");
     }
     ExitCode::SUCCESS
+}
+
+fn seed(a: &SeedArgs) -> ExitCode {
+    let serve = ServeArgs {
+        listen: None,
+        data_dir: a.data_dir.clone(),
+        database_url: a.database_url.clone(),
+        config: a.config.clone(),
+        sandbox: false,
+        log_format: None,
+    };
+    let settings = match serve.settings(false) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async {
+        let platform = kaifang_server::open_platform(&settings, Arc::new(Clock::system()))
+            .await
+            .map_err(|e| e.to_string())?;
+        let bar = indicatif::ProgressBar::new(a.orders);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {pos}/{len} orders ({per_sec}, eta {eta})",
+            )
+            .map_err(|e| e.to_string())?
+            .progress_chars("=> "),
+        );
+        let started = std::time::Instant::now();
+        let stats =
+            kaifang_commerce::seed::bulk_orders(&platform, a.merchant_user_id, a.orders, |n| {
+                bar.set_position(n)
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        bar.finish();
+        let secs = started.elapsed().as_secs_f64();
+        platform.db.close().await;
+        Ok::<_, String>((stats, secs))
+    });
+    match result {
+        Ok((stats, secs)) => {
+            println!(
+                "wrote {} orders and {} logistics packages for merchant {} in {secs:.1} s ({:.0} orders/s)",
+                stats.orders,
+                stats.packages,
+                a.merchant_user_id,
+                stats.orders as f64 / secs.max(0.001)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kaifang seed: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn run(args: &ServeArgs, sandbox: bool, demo: Option<Option<String>>) -> ExitCode {

@@ -11,34 +11,91 @@ const SECRET: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
 
 fn sign(extra: &[&str]) -> Value {
     let mut args = vec![
-        "sign", "--json", "--appkey", "ks700000000000000001", "--access-token", "TEST_ACCESS_TOKEN",
-        "--timestamp", "1700000000000", "--version", "1", "--sign-secret", SECRET,
+        "sign",
+        "--json",
+        "--appkey",
+        "ks700000000000000001",
+        "--access-token",
+        "TEST_ACCESS_TOKEN",
+        "--timestamp",
+        "1700000000000",
+        "--version",
+        "1",
+        "--sign-secret",
+        SECRET,
     ];
     args.extend_from_slice(extra);
     let out = Command::new(BIN).args(&args).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
 fn sign_reproduces_the_worked_vectors() {
-    let md5 = sign(&["--method", "open.item.get", "--sign-method", "MD5", "--param", r#"{"kwaiItemId":20000000001}"#]);
+    let md5 = sign(&[
+        "--method",
+        "open.item.get",
+        "--sign-method",
+        "MD5",
+        "--param",
+        r#"{"kwaiItemId":20000000001}"#,
+    ]);
     assert_eq!(
         md5["string_to_sign"],
         r#"access_token=TEST_ACCESS_TOKEN&appkey=ks700000000000000001&method=open.item.get&param={"kwaiItemId":20000000001}&signMethod=MD5&timestamp=1700000000000&version=1&signSecret=a1b2c3d4e5f60718293a4b5c6d7e8f90"#
     );
     assert_eq!(md5["sign"], "f34cdc2268068c6b6fdc14d3dbe14187");
-    let hmac = sign(&["--method", "open.item.get", "--sign-method", "HMAC_SHA256", "--param", r#"{"kwaiItemId":20000000001}"#]);
+    let hmac = sign(&[
+        "--method",
+        "open.item.get",
+        "--sign-method",
+        "HMAC_SHA256",
+        "--param",
+        r#"{"kwaiItemId":20000000001}"#,
+    ]);
     assert_eq!(hmac["sign"], "UBtsDwkKHw0mohtS86IP0pekCEO/FYnXt790JuEhaq8=");
-    let spaced = sign(&["--method", "open.item.get", "--sign-method", "MD5", "--param", r#"{"kwaiItemId": 20000000001}"#]);
+    let spaced = sign(&[
+        "--method",
+        "open.item.get",
+        "--sign-method",
+        "MD5",
+        "--param",
+        r#"{"kwaiItemId": 20000000001}"#,
+    ]);
     assert_eq!(spaced["sign"], "b9439f3605b8b0808c478945a7a95239");
     let absent = sign(&["--method", "open.item.get", "--sign-method", "MD5"]);
     assert_eq!(absent["sign"], "7ac8d97d35be0acbf4967c385e743380");
-    assert!(!absent["string_to_sign"].as_str().unwrap().contains("param="));
-    let note = sign(&["--method", "open.seller.order.note.add", "--sign-method", "MD5", "--param", r#"{"orderId":2600000000000001,"note":"加急"}"#]);
+    assert!(
+        !absent["string_to_sign"]
+            .as_str()
+            .unwrap()
+            .contains("param=")
+    );
+    let note = sign(&[
+        "--method",
+        "open.seller.order.note.add",
+        "--sign-method",
+        "MD5",
+        "--param",
+        r#"{"orderId":2600000000000001,"note":"加急"}"#,
+    ]);
     assert_eq!(note["sign"], "7af7bba2a0fe2b0310f68a778961361e");
 
-    let out = Command::new(BIN).args(["sign", "--json", "--sign-method", "SHA1", "--sign-secret", "x"]).output().unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "sign",
+            "--json",
+            "--sign-method",
+            "SHA1",
+            "--sign-secret",
+            "x",
+        ])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("MD5 or HMAC_SHA256"));
 }
@@ -54,14 +111,21 @@ impl Drop for Running {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start(args: &[&str], envs: &[(&str, &str)]) -> (Running, String) {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut cmd = Command::new(BIN);
-    cmd.args(args).args(["--listen", &listen]).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.args(args)
+        .args(["--listen", &listen])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     for (k, v) in envs {
         cmd.env(k, v);
     }
@@ -94,7 +158,12 @@ async fn wait_file(path: &std::path::Path) -> Value {
 }
 
 async fn get(base: &str, path: &str, token: &str) -> (u16, Value) {
-    let r = reqwest::Client::new().get(format!("{base}{path}")).bearer_auth(token).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
@@ -109,7 +178,10 @@ async fn demo_starts_fast_with_working_credentials_and_restarts_idempotently() {
     assert_eq!(first["base_url"], base.as_str());
     for who in ["operator", "developer"] {
         for key in ["login", "password", "api_token"] {
-            assert!(first[who][key].is_string(), "{who}.{key} missing in {first}");
+            assert!(
+                first[who][key].is_string(),
+                "{who}.{key} missing in {first}"
+            );
         }
     }
     for key in ["app_key", "app_secret", "sign_secret", "push_key"] {
@@ -139,8 +211,20 @@ async fn demo_starts_fast_with_working_credentials_and_restarts_idempotently() {
     let (_, users) = get(&base, &format!("/api/apps/{app_key}/test-users"), dev).await;
     assert_eq!(users[0]["user_id"], first["merchant"]["user_id"]);
     let (_, pk) = get(&base, &format!("/api/apps/{app_key}/packages"), dev).await;
-    let held: Vec<&str> = pk.as_array().unwrap().iter().filter(|p| p["state"] == "granted").map(|p| p["scope"].as_str().unwrap()).collect();
-    for s in ["merchant_order", "merchant_item", "merchant_refund", "merchant_logistics", "merchant_user"] {
+    let held: Vec<&str> = pk
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["state"] == "granted")
+        .map(|p| p["scope"].as_str().unwrap())
+        .collect();
+    for s in [
+        "merchant_order",
+        "merchant_item",
+        "merchant_refund",
+        "merchant_logistics",
+        "merchant_user",
+    ] {
         assert!(held.contains(&s), "{s}");
     }
     drop(server);
@@ -156,7 +240,10 @@ async fn demo_starts_fast_with_working_credentials_and_restarts_idempotently() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(second["app"]["app_key"], first["app"]["app_key"]);
-    assert_eq!(second["operator"]["api_token"], first["operator"]["api_token"]);
+    assert_eq!(
+        second["operator"]["api_token"],
+        first["operator"]["api_token"]
+    );
     let (_, apps) = get(&base2, "/api/admin/apps", op).await;
     assert_eq!(apps.as_array().unwrap().len(), 2, "{apps}");
     let (_, app) = get(&base2, &format!("/api/apps/{app_key}"), dev).await;
@@ -167,11 +254,25 @@ async fn demo_starts_fast_with_working_credentials_and_restarts_idempotently() {
 async fn serve_reads_config_file_and_environment() {
     let dir = kaifang_store::testing::TempDir::new().unwrap();
     let cfg = dir.0.join("kaifang.toml");
-    std::fs::write(&cfg, "[rules]\nmax_test_users = 1\nforbidden_name_words = [\"测试词\"]\n").unwrap();
+    std::fs::write(
+        &cfg,
+        "[rules]\nmax_test_users = 1\nforbidden_name_words = [\"测试词\"]\n",
+    )
+    .unwrap();
     let data = dir.0.join("data");
     let (_server, base) = start(
-        &["serve", "--sandbox", "--config", cfg.to_str().unwrap(), "--data-dir", data.to_str().unwrap()],
-        &[("KAIFANG_OPERATOR_LOGIN", "root@ops.dev"), ("KAIFANG_OPERATOR_PASSWORD", "root-password-1")],
+        &[
+            "serve",
+            "--sandbox",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+        &[
+            ("KAIFANG_OPERATOR_LOGIN", "root@ops.dev"),
+            ("KAIFANG_OPERATOR_PASSWORD", "root-password-1"),
+        ],
     );
     wait_healthy(&base, Duration::from_secs(10)).await;
     let http = reqwest::Client::new();
@@ -186,16 +287,31 @@ async fn serve_reads_config_file_and_environment() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(data.join("vault.key")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(data.join("vault.key"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "the vault key is private");
     }
 
     // A bad config file stops start-up with a message instead of running half-configured.
     std::fs::write(&cfg, "[rules]\nmax_test_user = 1\n").unwrap();
     let out = Command::new(BIN)
-        .args(["serve", "--config", cfg.to_str().unwrap(), "--data-dir", data.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("max_test_user"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("max_test_user"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -31,7 +31,11 @@ async fn smtp_relay(tx: mpsc::UnboundedSender<String>) -> u16 {
                         }
                         continue;
                     }
-                    let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_uppercase();
                     let reply: &[u8] = match verb.as_str() {
                         "EHLO" | "HELO" => b"250 test\r\n",
                         "DATA" => {
@@ -63,27 +67,51 @@ async fn rejection_is_stored_and_mailed() {
     .await;
     let op = t.operator().await;
     let email = format!("mail{}@test.dev", unique());
-    t.post_anon("/api/signup", json!({"email": email, "password": "developer-pass", "name": "M"})).await;
+    t.post_anon(
+        "/api/signup",
+        json!({"email": email, "password": "developer-pass", "name": "M"}),
+    )
+    .await;
     let dev = t.log_in(&email, "developer-pass").await;
-    dev.post("/api/developer/agreement", json!({"version": "2023-09-12"})).await;
-    dev.put("/api/developer/profile", profile("third_party", "MAIL-LIC")).await;
+    dev.post("/api/developer/agreement", json!({"version": "2023-09-12"}))
+        .await;
+    dev.put("/api/developer/profile", profile("third_party", "MAIL-LIC"))
+        .await;
     let (_, d) = dev.post("/api/developer/submit", json!({})).await;
     let (s, _) = op
-        .post(&format!("/api/admin/developers/{}/review", d["id"]), json!({"approve": false, "reason": "请补充法人身份证"}))
+        .post(
+            &format!("/api/admin/developers/{}/review", d["id"]),
+            json!({"approve": false, "reason": "请补充法人身份证"}),
+        )
         .await;
     assert_eq!(s, 200);
 
-    let mail = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv()).await.expect("mail sent").unwrap();
-    assert!(mail.contains("admin@example.com"), "sent to the administrator's address: {mail}");
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .expect("mail sent")
+        .unwrap();
+    assert!(
+        mail.contains("admin@example.com"),
+        "sent to the administrator's address: {mail}"
+    );
     assert!(mail.contains("review@kaifang.test"));
     let (_, notes) = dev.get("/api/notifications").await;
     assert_eq!(notes[0]["kind"], "developer.rejected");
-    assert!(notes[0]["body"].as_str().unwrap().contains("请补充法人身份证"));
+    assert!(
+        notes[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("请补充法人身份证")
+    );
     let id = notes[0]["id"].as_i64().unwrap();
-    let (s, _) = dev.post(&format!("/api/notifications/{id}/read"), json!({})).await;
+    let (s, _) = dev
+        .post(&format!("/api/notifications/{id}/read"), json!({}))
+        .await;
     assert_eq!(s, 200);
     let (_, notes) = dev.get("/api/notifications").await;
     assert!(notes[0]["read_at"].is_i64());
-    let (s, _) = op.post(&format!("/api/notifications/{id}/read"), json!({})).await;
+    let (s, _) = op
+        .post(&format!("/api/notifications/{id}/read"), json!({}))
+        .await;
     assert_eq!(s, 404, "someone else's notification");
 }

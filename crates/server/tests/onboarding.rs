@@ -302,14 +302,30 @@ async fn framework_rejections_use_the_json_error_format() {
     let t = TestServer::start().await;
     let op = t.operator().await;
     for (req, status) in [
-        (t.http.get(t.url("/api/admin/developers?state=submitted&state=x")), 400),
+        (
+            t.http
+                .get(t.url("/api/admin/developers?state=submitted&state=x")),
+            400,
+        ),
         (t.http.patch(t.url("/api/apps")), 405),
-        (t.http.post(t.url("/api/uploads")).body("not multipart"), 400),
-        (t.http.post(t.url("/api/tokens")).header("content-type", "text/plain").body("x"), 400),
+        (
+            t.http.post(t.url("/api/uploads")).body("not multipart"),
+            400,
+        ),
+        (
+            t.http
+                .post(t.url("/api/tokens"))
+                .header("content-type", "text/plain")
+                .body("x"),
+            400,
+        ),
     ] {
         let resp = req.bearer_auth(&op.token).send().await.unwrap();
         assert_eq!(resp.status(), status);
         let body: serde_json::Value = resp.json().await.expect("a JSON body");
-        assert!(!body["error"]["message"].as_str().unwrap().is_empty(), "{body}");
+        assert!(
+            !body["error"]["message"].as_str().unwrap().is_empty(),
+            "{body}"
+        );
     }
 }

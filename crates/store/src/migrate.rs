@@ -8,11 +8,21 @@
 use crate::{Backend, Db, Error, Result, Tx};
 
 /// (version, name, SQL). Append only; never edit a released migration.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "platform",
-    include_str!("../migrations/0001_platform.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "platform",
+        include_str!("../migrations/0001_platform.sql"),
+    ),
+    (2, "oauth", include_str!("../migrations/0002_oauth.sql")),
+    (3, "gateway", include_str!("../migrations/0003_gateway.sql")),
+    (
+        4,
+        "commerce",
+        include_str!("../migrations/0004_commerce.sql"),
+    ),
+    (5, "push", include_str!("../migrations/0005_push.sql")),
+];
 
 fn render(sql: &str, backend: Backend) -> String {
     let (id, bytes) = match backend {

@@ -17,6 +17,8 @@ use crate::{Error, Platform, Result};
 pub struct AppPackage {
     /// The app.
     pub app_id: i64,
+    /// The app's name (filled in the operator's queue).
+    pub app_name: Option<String>,
     /// The scope name.
     pub scope: String,
     /// `granted`, `pending` or `rejected`.
@@ -50,6 +52,7 @@ pub(crate) async fn grant_defaults(
 fn from_row(r: &kaifang_store::Row) -> Result<AppPackage> {
     Ok(AppPackage {
         app_id: r.i64("app_id")?,
+        app_name: r.opt_text("app_name")?,
         scope: r.text("scope")?,
         state: r.text("state")?,
         reason: r.opt_text("reason")?,
@@ -65,7 +68,7 @@ pub async fn list(p: &Platform, viewer: &Account, key: &str) -> Result<Vec<AppPa
     let rows = p
         .db
         .fetch_all(
-            "SELECT app_id, scope, state, reason, decision_reason, requested_at, decided_at FROM app_scopes
+            "SELECT app_id, NULL AS app_name, scope, state, reason, decision_reason, requested_at, decided_at FROM app_scopes
              WHERE app_id = $1 ORDER BY id",
             &args![app.id],
         )
@@ -142,7 +145,7 @@ async fn one(p: &Platform, app_id: i64, scope: &str) -> Result<AppPackage> {
     let r = p
         .db
         .fetch_one(
-            "SELECT app_id, scope, state, reason, decision_reason, requested_at, decided_at FROM app_scopes
+            "SELECT app_id, NULL AS app_name, scope, state, reason, decision_reason, requested_at, decided_at FROM app_scopes
              WHERE app_id = $1 AND scope = $2",
             &args![app_id, scope],
         )
@@ -156,8 +159,10 @@ pub async fn pending(p: &Platform, operator: &Account) -> Result<Vec<AppPackage>
     let rows = p
         .db
         .fetch_all(
-            "SELECT app_id, scope, state, reason, decision_reason, requested_at, decided_at FROM app_scopes
-             WHERE state = 'pending' ORDER BY requested_at, id",
+            "SELECT s.app_id, a.name AS app_name, s.scope, s.state, s.reason, s.decision_reason, s.requested_at,
+                s.decided_at
+             FROM app_scopes s JOIN apps a ON a.id = s.app_id
+             WHERE s.state = 'pending' ORDER BY s.requested_at, s.id",
             &[],
         )
         .await?;

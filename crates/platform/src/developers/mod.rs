@@ -357,6 +357,7 @@ fn clean(field: &str, v: &Option<String>, max: usize) -> Result<Option<String>> 
 }
 
 /// Saves (part of) the qualification data while the application is a draft or rejected.
+/// Fields left out keep their stored values.
 pub async fn save_profile(
     p: &Platform,
     account: &Account,
@@ -404,7 +405,21 @@ pub async fn save_profile(
         50,
     )?;
     let id_number = clean("legal_person.id_number", &input.legal_person.id_number, 30)?;
-    let identity_key = match (&licence, &phone) {
+    // Absent fields keep what is on file, so a form that leaves the sealed fields blank (they are
+    // never shown back) does not erase them.
+    let stored =
+        p.db.fetch_one(
+            "SELECT licence_number, admin_phone_enc FROM developers WHERE id = $1",
+            &args![dev.id],
+        )
+        .await?;
+    let key_licence = licence.clone().or(stored.opt_text("licence_number")?);
+    let key_phone = match (&phone, stored.opt_bytes("admin_phone_enc")?) {
+        (Some(ph), _) => Some(ph.clone()),
+        (None, Some(b)) => Some(p.vault.open_str("admin_phone", &b)?),
+        (None, None) => None,
+    };
+    let identity_key = match (key_licence, key_phone) {
         (Some(l), Some(ph)) => Some(
             p.vault
                 .index_hash("developer_identity", &format!("{l}|{ph}")),
@@ -412,9 +427,12 @@ pub async fn save_profile(
         _ => None,
     };
     p.db.execute(
-        "UPDATE developers SET role = $1, legal_person_name = $2, legal_person_id_enc = $3, enterprise_name = $4,
-            licence_number = $5, enterprise_description = $6, admin_name = $7, admin_phone_enc = $8,
-            admin_email = $9, identity_key = $10, updated_at = $11 WHERE id = $12",
+        "UPDATE developers SET role = COALESCE($1, role), legal_person_name = COALESCE($2, legal_person_name),
+            legal_person_id_enc = COALESCE($3, legal_person_id_enc), enterprise_name = COALESCE($4, enterprise_name),
+            licence_number = COALESCE($5, licence_number),
+            enterprise_description = COALESCE($6, enterprise_description), admin_name = COALESCE($7, admin_name),
+            admin_phone_enc = COALESCE($8, admin_phone_enc), admin_email = COALESCE($9, admin_email),
+            identity_key = $10, updated_at = $11 WHERE id = $12",
         &args![
             input.role.map(DeveloperRole::as_str),
             clean("legal_person.name", &input.legal_person.name, 50)?,

@@ -65,12 +65,19 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     if !is_api || is_json || !(status.is_client_error() || status.is_server_error()) {
         return resp;
     }
-    let text = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
+    let text = axum::body::to_bytes(resp.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
     let text = String::from_utf8_lossy(&text);
     let message = match (status, text.trim()) {
-        (StatusCode::METHOD_NOT_ALLOWED, _) => "this endpoint does not take this HTTP method; see /api/openapi.json".to_string(),
+        (StatusCode::METHOD_NOT_ALLOWED, _) => {
+            "this endpoint does not take this HTTP method; see /api/openapi.json".to_string()
+        }
         (StatusCode::PAYLOAD_TOO_LARGE, _) => "the request body is too large".to_string(),
-        (_, "") => status.canonical_reason().unwrap_or("request rejected").to_string(),
+        (_, "") => status
+            .canonical_reason()
+            .unwrap_or("request rejected")
+            .to_string(),
         (_, t) => t.to_string(),
     };
     let kind = match status {

@@ -2,11 +2,15 @@
 //! platform module and its URL prefix (`/api/apps` → `api/apps.rs`).
 
 pub mod api;
-mod auth;
+pub mod auth;
 mod error;
 mod extract;
+pub mod oauth;
 mod observe;
 pub mod openapi;
+pub mod push;
+pub mod sandbox;
+pub mod sandbox_buyer;
 
 use std::sync::Arc;
 
@@ -46,6 +50,12 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/metrics", get(observe::metrics))
         .route("/api/openapi.json", get(openapi::spec))
         .merge(api::routes())
+        .merge(crate::console::routes())
+        .merge(oauth::routes())
+        .merge(sandbox::routes())
+        .merge(sandbox_buyer::routes())
+        .merge(push::routes())
+        .merge(crate::gateway::routes(&ctx))
         .fallback(observe::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(error::json_errors))
