@@ -118,7 +118,7 @@ impl ApiMethod {
 }
 
 /// Every module's declarations.
-pub const GROUPS: &[&[ApiMethod]] = &[methods::user::METHODS];
+pub const GROUPS: &[&[ApiMethod]] = &[methods::user::METHODS, methods::commerce::METHODS];
 
 /// A method with its stable index (used to key per-method counters).
 #[derive(Debug, Clone, Copy)]
