@@ -51,27 +51,6 @@ async fn world_with(adjust: impl FnOnce(&mut Settings)) -> World {
     }
 }
 
-async fn test_user_token(dev: &Actor, app: &AppFixture, user: &Actor) -> String {
-    let (s, b) = dev
-        .post(
-            &format!("/api/apps/{}/test-users", app.id),
-            json!({"user_id": user.account_id}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    let (s, b) = dev
-        .post(
-            &format!(
-                "/api/apps/{}/test-users/{}/token",
-                app.app_key, user.account_id
-            ),
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    b["access_token"].as_str().unwrap().to_string()
-}
-
 impl World {
     fn opts(&self, transport: Transport, sign_method: SignMethod) -> CallOptions {
         CallOptions {

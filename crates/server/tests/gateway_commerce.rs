@@ -22,24 +22,7 @@ async fn erp_calls_on_a_seeded_shop() {
             .await
             .unwrap()
     );
-    let (s, b) = dev
-        .post(
-            &format!("/api/apps/{}/test-users", app.id),
-            json!({"user_id": merchant.account_id}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    let (s, b) = dev
-        .post(
-            &format!(
-                "/api/apps/{}/test-users/{}/token",
-                app.app_key, merchant.account_id
-            ),
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    let token = b["access_token"].as_str().unwrap().to_string();
+    let token = test_user_token(&dev, &app, &merchant).await;
     let mut client = Client::new(
         t.base.clone(),
         Credentials {

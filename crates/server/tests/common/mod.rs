@@ -259,6 +259,28 @@ impl TestServer {
     }
 }
 
+/// Adds `user` as a test user of `app` and mints a 48 h token for it with the console helper.
+pub async fn test_user_token(dev: &Actor, app: &AppFixture, user: &Actor) -> String {
+    let (s, b) = dev
+        .post(
+            &format!("/api/apps/{}/test-users", app.id),
+            json!({"user_id": user.account_id}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = dev
+        .post(
+            &format!(
+                "/api/apps/{}/test-users/{}/token",
+                app.app_key, user.account_id
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    b["access_token"].as_str().unwrap().to_string()
+}
+
 /// The JSON for creating an app.
 pub fn app_input(name: &str, l1: &str, l2: &str, callback: &str) -> Value {
     json!({"name": name, "description": "does things", "category_l1": l1, "category_l2": l2, "callback_url": callback})
