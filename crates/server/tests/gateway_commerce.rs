@@ -124,6 +124,93 @@ async fn erp_calls_on_a_seeded_shop() {
     assert_eq!(detail["data"]["orderBaseInfo"]["status"], 40, "{detail}");
     assert!(detail["data"]["orderAddress"]["encryptedConsignee"].is_string());
 
+    // The buyer asks for a refund; the seller lists, reads and approves it.
+    let (s, r) = op
+        .post(
+            "/sandbox/refunds",
+            json!({"oid": oid, "handling_way": 10, "reason": "不想要了"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let refund_id = r["refund_id"].as_i64().unwrap();
+    let refunds = call(
+        "open.seller.order.refund.pcursor.list",
+        json!({"beginTime": now - 6 * DAY, "endTime": t.clock.now() + 1000, "type": 9, "pageSize": 20, "pcursor": ""}),
+        Transport::Get,
+    )
+    .await;
+    assert_eq!(refunds["result"], 1, "{refunds}");
+    let listed: Vec<i64> = refunds["data"]["refundOrderInfoList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["refundId"].as_i64())
+        .collect();
+    assert!(listed.contains(&refund_id), "{refunds}");
+    let refund = call(
+        "open.seller.order.refund.detail",
+        json!({"refundId": refund_id}),
+        Transport::Get,
+    )
+    .await;
+    assert_eq!(refund["data"]["refundId"], refund_id, "{refund}");
+    let reasons = call(
+        "open.refund.reject.reason",
+        json!({"refundId": refund_id}),
+        Transport::Get,
+    )
+    .await;
+    assert!(!reasons["data"].as_array().unwrap().is_empty(), "{reasons}");
+    let amount = refund["data"]["refundFee"].as_i64().unwrap();
+    let approved = call(
+        "open.seller.order.refund.approve",
+        json!({"refundId": refund_id, "refundAmount": amount}),
+        Transport::PostForm,
+    )
+    .await;
+    assert_eq!(approved["result"], 1, "{approved}");
+    let refund = call(
+        "open.seller.order.refund.detail",
+        json!({"refundId": refund_id}),
+        Transport::Get,
+    )
+    .await;
+    assert_eq!(refund["data"]["status"], 60, "{refund}");
+    let again = call(
+        "open.seller.order.refund.approve",
+        json!({"refundId": refund_id, "refundAmount": amount}),
+        Transport::PostForm,
+    )
+    .await;
+    assert_ne!(
+        again["result"], 1,
+        "a refunded refund cannot be approved again: {again}"
+    );
+
+    // Categories, and closing an unpaid order (once).
+    let cats = call("open.item.category", json!({}), Transport::Get).await;
+    assert!(!cats["data"].as_array().unwrap().is_empty(), "{cats}");
+    let (_, unpaid) = op
+        .post(
+            "/sandbox/orders",
+            json!({"merchant_user_id": merchant.account_id}),
+        )
+        .await;
+    let closed = call(
+        "open.seller.order.close",
+        json!({"orderId": unpaid["oid"]}),
+        Transport::PostForm,
+    )
+    .await;
+    assert_eq!(closed["result"], 1, "{closed}");
+    let twice = call(
+        "open.seller.order.close",
+        json!({"orderId": unpaid["oid"]}),
+        Transport::PostForm,
+    )
+    .await;
+    assert_eq!(twice["result"], 21, "{twice}");
+
     // Another merchant's order is not this token's business.
     let other = t.merchant(&op).await;
     assert!(

@@ -1,11 +1,12 @@
-//! The first ERP methods over the commerce context (protocol-notes §5.1–§5.2): list and read
-//! items, list and read orders, ship an order. Each handler deserializes `param` into the
+//! ERP methods over the commerce context (protocol-notes §5.1–§5.3): items, orders and refunds. Each handler deserializes `param` into the
 //! commerce crate's parameter type and calls it for the token's merchant; the commerce crate
 //! checks ownership and answers with its catalogued codes.
 
 use kaifang_commerce::items::{self, ItemListParams};
 use kaifang_commerce::orders::query::{self, CursorListParams};
 use kaifang_commerce::orders::{self, Deliver};
+use kaifang_commerce::refunds::query::RefundListParams;
+use kaifang_commerce::refunds::{self, query as refund_query};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -142,6 +143,65 @@ pub const METHODS: &[ApiMethod] = &[
         ],
         handler!(deliver),
     ),
+    method(
+        "open.seller.order.close",
+        "POST",
+        "merchant_order",
+        "Closes an unpaid order (10 -> 80).",
+        &[field("orderId", "long", true, "the order")],
+        handler!(close),
+    ),
+    method(
+        "open.item.category",
+        "GET",
+        "merchant_item",
+        "The category tree: data[{categoryId, categoryName, categoryPid}]; items go on leaves.",
+        &[],
+        handler!(categories),
+    ),
+    method(
+        "open.seller.order.refund.pcursor.list",
+        "GET",
+        "merchant_refund",
+        "Refunds in a time range (last 90 days), a cursor page at a time: \"\" first, \"nomore\" at the end.",
+        &[
+            field("beginTime", "long", true, "ms"),
+            field("endTime", "long", true, "ms"),
+            field("type", "int", false, "8 awaiting refund, 9 all"),
+            field("pageSize", "int", true, "1-100"),
+            field("pcursor", "string", true, "\"\" for the first page"),
+            field("status", "int", false, "only this refund status"),
+            field("orderId", "long", false, "only this order's refunds"),
+        ],
+        handler!(refund_list),
+    ),
+    method(
+        "open.seller.order.refund.detail",
+        "GET",
+        "merchant_refund",
+        "One refund with its status, handling way, negotiation and logistics.",
+        &[field("refundId", "long", true, "the refund")],
+        handler!(refund_detail),
+    ),
+    method(
+        "open.refund.reject.reason",
+        "GET",
+        "merchant_refund",
+        "The reasons a seller may give to reject this refund: data[{code, desc, tip, requiredRejectDesc, requiredRejectImage}].",
+        &[field("refundId", "long", true, "the refund")],
+        handler!(reject_reasons),
+    ),
+    method(
+        "open.seller.order.refund.approve",
+        "POST",
+        "merchant_refund",
+        "Agrees to refund (refund-only requests): the money goes back to the buyer.",
+        &[
+            field("refundId", "long", true, "the refund"),
+            field("refundAmount", "long", true, "fen, more than 0"),
+        ],
+        handler!(refund_approve),
+    ),
 ];
 
 async fn item_list(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
@@ -167,5 +227,36 @@ async fn order_detail(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError
 async fn deliver(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
     let d: Deliver = params(param)?;
     orders::deliver(&ctx.platform, ctx.merchant_id()?, &d).await?;
+    Ok(json!(null))
+}
+
+async fn close(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    orders::close(&ctx.platform, ctx.merchant_id()?, id(&param, "orderId")?).await?;
+    Ok(json!(null))
+}
+
+async fn categories(_ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+    Ok(items::category_list())
+}
+
+async fn refund_list(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let q: RefundListParams = params(param)?;
+    Ok(refund_query::refund_pcursor_list(&ctx.platform, ctx.merchant_id()?, &q).await?)
+}
+
+async fn refund_detail(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let refund = id(&param, "refundId")?;
+    Ok(refund_query::refund_detail(&ctx.platform, ctx.merchant_id()?, refund).await?)
+}
+
+async fn reject_reasons(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let refund = id(&param, "refundId")?;
+    let reasons = refunds::reject_reasons(&ctx.platform, ctx.merchant_id()?, refund).await?;
+    serde_json::to_value(reasons).map_err(|e| GatewayError::invalid(e.to_string()))
+}
+
+async fn refund_approve(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let (refund, amount) = (id(&param, "refundId")?, id(&param, "refundAmount")?);
+    refunds::approve(&ctx.platform, ctx.merchant_id()?, refund, amount).await?;
     Ok(json!(null))
 }
