@@ -124,6 +124,48 @@ async fn erp_calls_on_a_seeded_shop() {
     assert_eq!(detail["data"]["orderBaseInfo"]["status"], 40, "{detail}");
     assert!(detail["data"]["orderAddress"]["encryptedConsignee"].is_string());
 
+    // Notes, another package, stock, price and shelf through the same gateway.
+    let note = call(
+        "open.seller.order.note.add",
+        json!({"orderId": oid, "note": "加急", "flag": 1}),
+        Transport::PostForm,
+    )
+    .await;
+    assert_eq!(note["result"], 1, "{note}");
+    let pkg = call(
+        "open.seller.order.goods.logistics.append",
+        json!({"oid": oid, "expressCode": 9, "expressNo": "ZT998877665544"}),
+        Transport::PostForm,
+    )
+    .await;
+    assert!(pkg["data"]["logisticsId"].is_i64(), "{pkg}");
+    let sku = item["data"]["skuInfos"][0]["kwaiSkuId"]
+        .as_i64()
+        .expect("a SKU");
+    let more = call(
+        "open.item.sku.stock.update",
+        json!({"kwaiItemId": item_id, "skuId": sku, "skuChangeStock": 5, "changeType": 1}),
+        Transport::PostForm,
+    )
+    .await;
+    assert_eq!(more["result"], 1, "{more}");
+    let too_many = call(
+        "open.item.sku.stock.update",
+        json!({"kwaiItemId": item_id, "skuId": sku, "skuChangeStock": 9_999_000, "changeType": 2}),
+        Transport::PostForm,
+    )
+    .await;
+    assert_ne!(
+        too_many["result"], 1,
+        "stock cannot drop below reserved: {too_many}"
+    );
+    let price = call(
+        "open.item.sku.price.update",
+        json!({"itemId": item_id, "skuId": sku, "price": 1990}),
+        Transport::PostForm,
+    )
+    .await;
+    assert_eq!(price["result"], 1, "{price}");
     // The buyer asks for a refund; the seller lists, reads and approves it.
     let (s, r) = op
         .post(
@@ -231,4 +273,13 @@ async fn erp_calls_on_a_seeded_shop() {
     )
     .await;
     assert_eq!(foreign["result"], 21, "{foreign}");
+
+    // Off the shelf last: the simulator orders only on-shelf items.
+    let shelf = call(
+        "open.item.shelf.status.update",
+        json!({"kwaiItemId": item_id, "shelfStatus": 0}),
+        Transport::PostForm,
+    )
+    .await;
+    assert_eq!(shelf["result"], 1, "{shelf}");
 }

@@ -2,11 +2,11 @@
 //! commerce crate's parameter type and calls it for the token's merchant; the commerce crate
 //! checks ownership and answers with its catalogued codes.
 
-use kaifang_commerce::items::{self, ItemListParams};
+use kaifang_commerce::items::{self, EditItem, ItemListParams, NewItem, StockChange};
 use kaifang_commerce::orders::query::{self, CursorListParams};
-use kaifang_commerce::orders::{self, Deliver};
+use kaifang_commerce::orders::{self, Deliver, NoteAuthor};
 use kaifang_commerce::refunds::query::RefundListParams;
-use kaifang_commerce::refunds::{self, query as refund_query};
+use kaifang_commerce::refunds::{self, Reject, query as refund_query};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -202,6 +202,169 @@ pub const METHODS: &[ApiMethod] = &[
         ],
         handler!(refund_approve),
     ),
+    method(
+        "open.seller.order.logistics.update",
+        "POST",
+        "merchant_order",
+        "Changes the carrier and waybill of a shipped order's package.",
+        &[
+            field("orderId", "long", true, "the order"),
+            field("expressCode", "int", true, "carrier code"),
+            field("expressNo", "string", true, "waybill number"),
+            field(
+                "logisticsId",
+                "long",
+                false,
+                "the package (from orderLogisticsInfo); the first when absent",
+            ),
+        ],
+        handler!(logistics_update),
+    ),
+    method(
+        "open.seller.order.goods.logistics.append",
+        "POST",
+        "merchant_order",
+        "Adds a package to a shipped order.",
+        &[
+            field("oid", "long", true, "the order"),
+            field("expressCode", "int", true, "carrier code"),
+            field("expressNo", "string", true, "waybill number"),
+        ],
+        handler!(logistics_append),
+    ),
+    method(
+        "open.seller.order.note.add",
+        "POST",
+        "merchant_order",
+        "Adds a seller note (at most 200 characters) and an optional flag colour.",
+        &[
+            field("orderId", "long", true, "the order"),
+            field("note", "string", true, "the note"),
+            field(
+                "flag",
+                "int",
+                false,
+                "0 none, 1 red, 2 yellow, 3 green, 4 blue, 5 purple",
+            ),
+            field("staffId", "long", false, "the staff member writing it"),
+        ],
+        handler!(note_add),
+    ),
+    method(
+        "open.item.new",
+        "POST",
+        "merchant_item",
+        "Creates an item with its SKUs on a leaf category: data{kwaiItemId, relItemId, skuIdMapping[]}.",
+        &[
+            field("title", "string", true, "title"),
+            field("relItemId", "string", true, "the merchant's own id, unique"),
+            field("categoryId", "long", true, "a leaf category"),
+            field("imageUrls", "array", true, "main images"),
+            field(
+                "skuList",
+                "array",
+                true,
+                "1-600 SKUs {relSkuId, skuStock, skuSalePrice, skuNick}",
+            ),
+            field("details", "string", true, "description"),
+        ],
+        handler!(item_new),
+    ),
+    method(
+        "open.item.edit",
+        "POST",
+        "merchant_item",
+        "Changes an item's fields (only those sent).",
+        &[field("itemId", "long", true, "the item")],
+        handler!(item_edit),
+    ),
+    method(
+        "open.item.delete",
+        "POST",
+        "merchant_item",
+        "Deletes an item.",
+        &[field("kwaiItemId", "long", true, "the item")],
+        handler!(item_delete),
+    ),
+    method(
+        "open.item.shelf.status.update",
+        "POST",
+        "merchant_item",
+        "Puts an item on (1) or off (0) the shelf.",
+        &[
+            field("kwaiItemId", "long", true, "the item"),
+            field("shelfStatus", "int", true, "0 off, 1 on"),
+        ],
+        handler!(item_shelf),
+    ),
+    method(
+        "open.item.sku.stock.update",
+        "POST",
+        "merchant_item",
+        "Changes a SKU's stock by a delta; stock never drops below reserved stock (K1001).",
+        &[
+            field("kwaiItemId", "long", true, "the item"),
+            field("skuId", "long", true, "the SKU"),
+            field("skuChangeStock", "long", true, "the delta, 0 < n < 9999999"),
+            field("changeType", "int", true, "1 add, 2 reduce"),
+        ],
+        handler!(item_stock),
+    ),
+    method(
+        "open.item.sku.price.update",
+        "POST",
+        "merchant_item",
+        "Sets a SKU's price in fen.",
+        &[
+            field("itemId", "long", true, "the item"),
+            field("skuId", "long", true, "the SKU"),
+            field("price", "long", true, "fen"),
+        ],
+        handler!(item_price),
+    ),
+    method(
+        "open.seller.order.refund.returngoods.approve",
+        "POST",
+        "merchant_refund",
+        "Agrees to a return: the buyer sends the goods back.",
+        &[
+            field("refundId", "long", true, "the refund"),
+            field("refundAmount", "long", true, "fen"),
+            field(
+                "addressId",
+                "long",
+                false,
+                "a return address of the merchant",
+            ),
+        ],
+        handler!(refund_return_approve),
+    ),
+    method(
+        "open.refund.reject",
+        "POST",
+        "merchant_refund",
+        "Rejects a refund with a reason code from open.refund.reject.reason.",
+        &[
+            field("refundId", "long", true, "the refund"),
+            field(
+                "reasonCode",
+                "int",
+                true,
+                "a code from open.refund.reject.reason",
+            ),
+            field("refundVersion", "long", true, "the refund's updateTime"),
+            field("rejectDesc", "string", false, "required by some reasons"),
+        ],
+        handler!(refund_reject),
+    ),
+    method(
+        "open.seller.order.refund.confirm.receipt",
+        "POST",
+        "merchant_refund",
+        "Confirms the returned goods arrived; the refund is then paid.",
+        &[field("refundId", "long", true, "the refund")],
+        handler!(refund_confirm_receipt),
+    ),
 ];
 
 async fn item_list(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
@@ -258,5 +421,125 @@ async fn reject_reasons(ctx: &CallCtx, param: Value) -> Result<Value, GatewayErr
 async fn refund_approve(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
     let (refund, amount) = (id(&param, "refundId")?, id(&param, "refundAmount")?);
     refunds::approve(&ctx.platform, ctx.merchant_id()?, refund, amount).await?;
+    Ok(json!(null))
+}
+
+/// An optional number inside `param`.
+fn opt_id(param: &Value, key: &str) -> Result<Option<i64>, GatewayError> {
+    if param[key].is_null() {
+        Ok(None)
+    } else {
+        id(param, key).map(Some)
+    }
+}
+
+fn text<'a>(param: &'a Value, key: &str) -> Result<&'a str, GatewayError> {
+    param[key].as_str().ok_or_else(|| {
+        GatewayError::invalid(format!("param.{key} is required and must be a string"))
+    })
+}
+
+async fn logistics_update(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let (oid, code, no) = (
+        id(&param, "orderId")?,
+        id(&param, "expressCode")?,
+        text(&param, "expressNo")?,
+    );
+    let package = opt_id(&param, "logisticsId")?;
+    orders::update_logistics(&ctx.platform, ctx.merchant_id()?, oid, code, no, package).await?;
+    Ok(json!(null))
+}
+
+async fn logistics_append(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let (oid, code, no) = (
+        id(&param, "oid")?,
+        id(&param, "expressCode")?,
+        text(&param, "expressNo")?,
+    );
+    let package =
+        orders::append_logistics(&ctx.platform, ctx.merchant_id()?, oid, code, no).await?;
+    Ok(json!({ "logisticsId": package }))
+}
+
+async fn note_add(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let seller = ctx.merchant_id()?;
+    let staff_id = opt_id(&param, "staffId")?.unwrap_or(0);
+    let name = match ctx
+        .directory
+        .account(&ctx.platform, ctx.account_id.unwrap_or(seller))
+        .await?
+    {
+        Some(a) => a.name.clone(),
+        None => String::new(),
+    };
+    let author = NoteAuthor { staff_id, name };
+    let flag = opt_id(&param, "flag")?;
+    orders::add_note(
+        &ctx.platform,
+        seller,
+        id(&param, "orderId")?,
+        text(&param, "note")?,
+        flag,
+        &author,
+    )
+    .await?;
+    Ok(json!(null))
+}
+
+async fn item_new(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let req: NewItem = params(param)?;
+    Ok(items::new_item(&ctx.platform, ctx.merchant_id()?, &req).await?)
+}
+
+async fn item_edit(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let item = id(&param, "itemId")?;
+    let req: EditItem = params(param)?;
+    Ok(items::edit_item(&ctx.platform, ctx.merchant_id()?, item, &req).await?)
+}
+
+async fn item_delete(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    items::delete_item(&ctx.platform, ctx.merchant_id()?, id(&param, "kwaiItemId")?).await?;
+    Ok(json!(null))
+}
+
+async fn item_shelf(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let (item, status) = (id(&param, "kwaiItemId")?, id(&param, "shelfStatus")?);
+    items::set_shelf_status(&ctx.platform, ctx.merchant_id()?, item, status).await?;
+    Ok(json!(null))
+}
+
+async fn item_stock(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let (item, sku) = (id(&param, "kwaiItemId")?, id(&param, "skuId")?);
+    let change = StockChange::from_code(opt_id(&param, "changeType")?.unwrap_or(1))?;
+    let delta = id(&param, "skuChangeStock")?;
+    items::update_stock(&ctx.platform, ctx.merchant_id()?, item, sku, delta, change).await?;
+    Ok(json!(null))
+}
+
+async fn item_price(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let (item, sku, price) = (
+        id(&param, "itemId")?,
+        id(&param, "skuId")?,
+        id(&param, "price")?,
+    );
+    items::update_price(&ctx.platform, ctx.merchant_id()?, item, sku, price).await?;
+    Ok(json!(null))
+}
+
+async fn refund_return_approve(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let (refund, amount) = (id(&param, "refundId")?, id(&param, "refundAmount")?);
+    let address = opt_id(&param, "addressId")?;
+    refunds::approve_return(&ctx.platform, ctx.merchant_id()?, refund, amount, address).await?;
+    Ok(json!(null))
+}
+
+async fn refund_reject(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let req: Reject = params(param)?;
+    refunds::reject(&ctx.platform, ctx.merchant_id()?, &req).await?;
+    Ok(json!(null))
+}
+
+async fn refund_confirm_receipt(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    refunds::confirm_receipt(&ctx.platform, ctx.merchant_id()?, id(&param, "refundId")?).await?;
     Ok(json!(null))
 }
