@@ -258,6 +258,52 @@ pub fn check_time_range(now: i64, begin: i64, end: i64) -> Result<()> {
     Ok(())
 }
 
+/// Keyset paging over (time, id), shared by the order and refund lists: where a page starts,
+/// which of the four statements (create/update time, descending/ascending) reads it, and the
+/// cursor of the next page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Keyset {
+    /// Page by update time rather than create time.
+    pub by_update: bool,
+    /// Newest first.
+    pub desc: bool,
+}
+
+impl Keyset {
+    /// The (time, id) a page starts after; the first page starts beyond either end.
+    pub(crate) fn start(self, cursor: &str) -> Result<(i64, i64)> {
+        Ok(decode_cursor(cursor)?.unwrap_or(if self.desc {
+            (i64::MAX, i64::MAX)
+        } else {
+            (i64::MIN, i64::MIN)
+        }))
+    }
+
+    /// The statement for this order: `[create desc, create asc, update desc, update asc]`.
+    pub(crate) fn pick(self, sql: [&'static str; 4]) -> &'static str {
+        sql[usize::from(self.by_update) * 2 + usize::from(!self.desc)]
+    }
+
+    /// Splits `rows` (read with `page_size + 1`) into the page and the next cursor
+    /// (`"nomore"` at the end).
+    pub(crate) fn page(self, rows: &[Row], page_size: i64) -> Result<(&[Row], String)> {
+        let size = usize::try_from(page_size).unwrap_or(0);
+        let page = &rows[..rows.len().min(size)];
+        let cursor = match page.last() {
+            Some(last) if rows.len() > size => {
+                let time = last.i64(if self.by_update {
+                    "update_time"
+                } else {
+                    "create_time"
+                })?;
+                encode_cursor(time, last.i64("id")?)
+            }
+            _ => NO_MORE.to_string(),
+        };
+        Ok((page, cursor))
+    }
+}
+
 pub(crate) fn encode_cursor(time: i64, id: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("v1:{time}:{id}"))
 }
@@ -322,18 +368,9 @@ pub async fn order_cursor_list(
     if q.cursor == NO_MORE {
         return Ok(empty(NO_MORE));
     }
-    let after = decode_cursor(&q.cursor)?;
-    let (t, id) = after.unwrap_or(if desc {
-        (i64::MAX, i64::MAX)
-    } else {
-        (i64::MIN, i64::MIN)
-    });
-    let sql = match (by_update, desc) {
-        (false, true) => CREATE_DESC,
-        (false, false) => CREATE_ASC,
-        (true, true) => UPDATE_DESC,
-        (true, false) => UPDATE_ASC,
-    };
+    let keyset = Keyset { by_update, desc };
+    let (t, id) = keyset.start(&q.cursor)?;
+    let sql = keyset.pick([CREATE_DESC, CREATE_ASC, UPDATE_DESC, UPDATE_ASC]);
     let rows =
         p.db.fetch_all(
             sql,
@@ -350,23 +387,11 @@ pub async fn order_cursor_list(
             ],
         )
         .await?;
-    let more = rows.len() as i64 > q.page_size;
-    let page = &rows[..rows.len().min(q.page_size as usize)];
+    let (page, cursor) = keyset.page(&rows, q.page_size)?;
     let mut list = Vec::with_capacity(page.len());
     for r in page {
         list.push(order_view(&p.db, r).await?);
     }
-    let cursor = match (more, page.last()) {
-        (true, Some(last)) => {
-            let time = last.i64(if by_update {
-                "update_time"
-            } else {
-                "create_time"
-            })?;
-            encode_cursor(time, last.i64("id")?)
-        }
-        _ => NO_MORE.to_string(),
-    };
     Ok(json!({
         "pageSize": q.page_size,
         "beginTime": q.begin_time,

@@ -10,7 +10,7 @@ use kaifang_wire::errors::ApiError;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::orders::query::{NO_MORE, check_time_range, decode_cursor, encode_cursor};
+use crate::orders::query::{Keyset, NO_MORE, check_time_range};
 use crate::{Error, Result};
 
 fn list_entry(r: &Row) -> Result<Value, kaifang_store::Error> {
@@ -224,17 +224,9 @@ pub async fn refund_pcursor_list(
     if q.pcursor == NO_MORE {
         return Ok(head(vec![], NO_MORE.into()));
     }
-    let (t, id) = decode_cursor(&q.pcursor)?.unwrap_or(if desc {
-        (i64::MAX, i64::MAX)
-    } else {
-        (i64::MIN, i64::MIN)
-    });
-    let sql = match (by_update, desc) {
-        (false, true) => CREATE_DESC,
-        (false, false) => CREATE_ASC,
-        (true, true) => UPDATE_DESC,
-        (true, false) => UPDATE_ASC,
-    };
+    let keyset = Keyset { by_update, desc };
+    let (t, id) = keyset.start(&q.pcursor)?;
+    let sql = keyset.pick([CREATE_DESC, CREATE_ASC, UPDATE_DESC, UPDATE_ASC]);
     let rows =
         p.db.fetch_all(
             sql,
@@ -252,19 +244,7 @@ pub async fn refund_pcursor_list(
             ],
         )
         .await?;
-    let more = rows.len() as i64 > q.page_size;
-    let page = &rows[..rows.len().min(q.page_size as usize)];
+    let (page, pcursor) = keyset.page(&rows, q.page_size)?;
     let list = page.iter().map(list_entry).collect::<Result<Vec<_>, _>>()?;
-    let pcursor = match (more, page.last()) {
-        (true, Some(last)) => encode_cursor(
-            last.i64(if by_update {
-                "update_time"
-            } else {
-                "create_time"
-            })?,
-            last.i64("id")?,
-        ),
-        _ => NO_MORE.to_string(),
-    };
     Ok(head(list, pcursor))
 }
