@@ -2,9 +2,7 @@
 //! sign debugging, timestamps, limits with the clock moved, revocation, scopes, statistics,
 //! bad input. Calls go through the Rust SDK (`kaifang-sdk`) or raw reqwest.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use kaifang_sdk::{CallOptions, Client, Credentials, FilePart, SignMethod, Transport};
 use kaifang_server::config::Settings;
 use serde_json::{Value, json};

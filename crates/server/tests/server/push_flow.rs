@@ -1,11 +1,10 @@
 //! Push settings, fan-out with K4001's filters, the delivered envelope, the message log and the
 //! dashboard figures.
 
-mod common;
-mod push_support;
+use crate::common;
 
-use common::TestServer;
-use push_support::*;
+use crate::common::TestServer;
+use crate::push_support::*;
 use serde_json::{Value, json};
 
 #[tokio::test]

@@ -1,10 +1,8 @@
 //! Demo data and the bulk generator.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::*;
+use crate::common::*;
 use kaifang_commerce::{demo, seed};
 use kaifang_store::args;
 

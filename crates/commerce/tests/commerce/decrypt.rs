@@ -1,9 +1,7 @@
 //! The decrypt rules: batch size, 14 days after success, free while a refund is open, each order
 //! once per day against the merchant's quota, audit rows, decrypt rate.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use kaifang_commerce::orders::{self, Deliver};
 use kaifang_commerce::refunds::{self, NewRefund};
 use kaifang_commerce::vault::{self, DecryptItem, Decryptor};

@@ -1,11 +1,9 @@
 //! `open.order.cursor.list` and the refund pcursor list: keyset paging in both sorts and both
 //! query types, view-status filters, time-range errors 300003–300005.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::*;
+use crate::common::*;
 use kaifang_commerce::orders::{self, query::CursorListParams};
 use kaifang_commerce::refunds::{self, NewRefund, query::RefundListParams};
 use kaifang_platform::clock::{DAY, HOUR};

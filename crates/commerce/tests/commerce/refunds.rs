@@ -1,8 +1,6 @@
 //! Refund state machine, ownership (300012), events, order closure.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use kaifang_commerce::orders::{self, Deliver};
 use kaifang_commerce::outbox;
 use kaifang_commerce::refunds::{self, NewRefund, RefundStatus, Reject};

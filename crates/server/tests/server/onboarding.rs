@@ -1,9 +1,7 @@
 //! Developer onboarding over HTTP: sign-up, agreement, role, qualification, review, rejection
 //! and resubmission, and the uniqueness rules.
 
-mod common;
-
-use common::{TestServer, profile, unique};
+use crate::common::{TestServer, profile, unique};
 use serde_json::json;
 
 #[tokio::test]

@@ -1,8 +1,6 @@
 //! Order status machine, shipping rules, cross-merchant access, outbox atomicity.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use kaifang_commerce::orders::{self, Deliver, NoteAuthor, OrderStatus};
 use kaifang_commerce::outbox;
 use kaifang_wire::errors::ApiError;

@@ -1,13 +1,10 @@
 //! One slow endpoint must not delay another: two apps receive the same events; when one of them
 //! hangs until the receipt timeout, the other's latency stays in its normal range.
 
-mod common;
-mod push_support;
-
 use std::time::{Duration, Instant};
 
-use common::TestServer;
-use push_support::*;
+use crate::common::TestServer;
+use crate::push_support::*;
 
 /// Emits `n` events and returns the healthy receiver's latencies (ms, from the outbox write to
 /// the receipt), sorted.

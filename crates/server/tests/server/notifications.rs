@@ -1,9 +1,7 @@
 //! Review outcomes reach the developer in-app and, when SMTP is configured, by e-mail through
 //! a real SMTP conversation with a minimal relay run by the test.
 
-mod common;
-
-use common::{TestServer, profile, unique};
+use crate::common::{TestServer, profile, unique};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;

@@ -1,8 +1,6 @@
 //! Items: creation, stock below reserved (K1001), shelf, price, delete, ownership, item events.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use kaifang_commerce::items::{self, EditItem, ItemListParams, StockChange};
 use kaifang_commerce::outbox;
 use kaifang_wire::errors::ApiError;

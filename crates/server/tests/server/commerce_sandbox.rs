@@ -1,9 +1,7 @@
 //! The sandbox buyer simulator over HTTP: orders and after-sales cases made as a buyer would,
 //! each step moving the order and writing its events.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use kaifang_commerce::orders::{self, Deliver};
 use kaifang_commerce::outbox;
 use serde_json::json;

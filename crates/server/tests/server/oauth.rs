@@ -2,11 +2,11 @@
 //! and refresh endpoints as the SDKs call them, rotation, revocation, the console helpers and
 //! the sandbox clock.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 
-use common::{Actor, AppFixture, TestServer, app_input, unique};
+use crate::common::{Actor, AppFixture, TestServer, app_input, unique};
 use kaifang_platform::crypto::token_hash;
 use kaifang_platform::oauth::{self, GrantKind, TokenCheck};
 use kaifang_store::args;

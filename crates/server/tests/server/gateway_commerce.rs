@@ -1,9 +1,7 @@
 //! ERP calls through the whole gateway on a seeded shop: items, the order cursor, order
 //! detail and shipping, and another merchant's order refused.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use kaifang_sdk::{CallOptions, Client, Credentials, SignMethod, Transport};
 use serde_json::{Value, json};
 

@@ -1,9 +1,9 @@
 //! Apps over HTTP: creation rules, review, credentials, rotation, lifecycle, permission
 //! packages, test and authorized users, uploads.
 
-mod common;
+use crate::common;
 
-use common::{TestServer, app_input, unique};
+use crate::common::{TestServer, app_input, unique};
 use kaifang_platform::apps::credentials::active_secrets;
 use serde_json::json;
 

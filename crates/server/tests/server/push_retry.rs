@@ -1,17 +1,14 @@
 //! Failing receivers: retries follow the schedule (driven by the clock), the log says why each
 //! attempt failed, the same eventId comes every time; manual re-push; heartbeat pause/resume.
 
-mod common;
-mod push_support;
-
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::{Actor, AppFixture, START_MS, TestServer};
+use crate::common::{Actor, AppFixture, START_MS, TestServer};
 use kaifang_platform::clock::MINUTE;
 
 const SECOND_MS: i64 = 1000;
-use push_support::*;
+use crate::push_support::*;
 use serde_json::{Value, json};
 
 async fn message(dev: &Actor, app: &AppFixture, id: &Value) -> Value {

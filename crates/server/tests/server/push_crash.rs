@@ -5,17 +5,14 @@
 //! 10 000 events in release builds; 3 000 in debug builds (unoptimised delivery is several
 //! times slower and the test must stay under about a minute).
 
-mod common;
-mod push_support;
-
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::push_support::{Mode, Receiver, eventually};
 use kaifang_store::testing::{TempDir, fresh_postgres_url};
 use kaifang_store::{Db, args};
-use push_support::{Mode, Receiver, eventually};
 use serde_json::{Value, json};
 
 const EVENTS: i64 = if cfg!(debug_assertions) {
