@@ -88,6 +88,11 @@ pub struct ApiMethod {
     pub request: &'static [Field],
     /// Fields of `data`.
     pub response: &'static [Field],
+    /// `Some(name)`: the handler's result also goes at the top level of the envelope under
+    /// `name`, next to `data` (protocol-notes §2.1: `open.order.decrypt.batch` answers
+    /// `batchDecryptResultList` there). `data` then carries `{name: result}` as well, for
+    /// clients that only read `data`.
+    pub top_level: Option<&'static str>,
     /// The implementation.
     pub handler: Handler,
 }
@@ -113,6 +118,7 @@ impl ApiMethod {
             "summary": self.summary,
             "request": fields(self.request),
             "response": fields(self.response),
+            "top_level": self.top_level,
         })
     }
 }

@@ -112,6 +112,8 @@ struct Trace {
     app_id: Option<i64>,
     method: Option<&'static str>,
     claimed_method: Option<String>,
+    /// The method's top-level result field (catalogue `top_level`), if it has one.
+    top_level: Option<&'static str>,
 }
 
 /// The gateway: caches, limits and the recorder, shared by every call.
@@ -162,7 +164,14 @@ impl Gateway {
         let outcome = self.run(req, &request_id, &mut trace).await;
         let (body, code, outcome_name, message) = match &outcome {
             Ok(data) => (
-                envelope::success(data, &request_id),
+                match trace.top_level {
+                    None => envelope::success(data, &request_id),
+                    Some(key) => envelope::success_with_top_level(
+                        &serde_json::json!({ key: data }),
+                        &[(key, data)],
+                        &request_id,
+                    ),
+                },
                 envelope::SUCCESS_RESULT,
                 "SUCCESS",
                 None,
@@ -227,6 +236,7 @@ impl Gateway {
         check_timestamp(system, now, rules.timestamp_window)?;
         let entry = find_method(system)?;
         trace.method = Some(entry.method.name);
+        trace.top_level = entry.method.top_level;
         let param = parse_param(system.param.as_deref())?;
         let grant = self
             .resolve_token(system.access_token.as_deref().unwrap_or(""), &app)

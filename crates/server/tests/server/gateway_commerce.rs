@@ -281,3 +281,309 @@ async fn erp_calls_on_a_seeded_shop() {
     .await;
     assert_eq!(shelf["result"], 1, "{shelf}");
 }
+
+/// A merchant's shop and an ERP calling the gateway for it with a test-user token.
+struct Shop {
+    merchant: Actor,
+    app_id: i64,
+    client: Client,
+    token: String,
+}
+
+impl Shop {
+    /// A new merchant with the demo catalogue (and `orders` demo orders), authorized for `app`.
+    async fn open(t: &TestServer, op: &Actor, dev: &Actor, app: &AppFixture) -> Shop {
+        let merchant = t.merchant(op).await;
+        assert!(
+            kaifang_commerce::demo::seed_shop(&t.server.platform, merchant.account_id, 0)
+                .await
+                .unwrap()
+        );
+        let token = test_user_token(dev, app, &merchant).await;
+        let mut client = Client::new(
+            t.base.clone(),
+            Credentials {
+                app_key: app.app_key.clone(),
+                app_secret: app.app_secret.clone(),
+                sign_secret: app.sign_secret.clone(),
+            },
+        );
+        client.max_retries = 0;
+        Shop {
+            merchant,
+            app_id: app.id,
+            client,
+            token,
+        }
+    }
+
+    /// One signed form POST through the gateway; the whole envelope.
+    async fn call(&self, t: &TestServer, method: &str, param: Value) -> Value {
+        let opts = CallOptions {
+            transport: Transport::PostForm,
+            sign_method: Some(SignMethod::HmacSha256),
+            timestamp_ms: Some(t.clock.now()),
+            files: Vec::new(),
+        };
+        self.client
+            .send_once(method, &self.token, &param.to_string(), &opts)
+            .await
+            .unwrap()
+    }
+
+    /// A paid order placed by a simulated buyer (with this consignee when given).
+    async fn paid_order(&self, op: &Actor, buyer: Option<Value>) -> i64 {
+        let mut req = json!({"merchant_user_id": self.merchant.account_id});
+        if let Some(b) = buyer {
+            req["buyer"] = b;
+        }
+        let (s, o) = op.post("/sandbox/orders", req).await;
+        assert_eq!(s, 200, "{o}");
+        let oid = o["oid"].as_i64().unwrap();
+        let (s, b) = op
+            .post(&format!("/sandbox/orders/{oid}/pay"), json!({}))
+            .await;
+        assert_eq!(s, 200, "{b}");
+        oid
+    }
+
+    /// A paid order shipped through the gateway.
+    async fn shipped_order(&self, t: &TestServer, op: &Actor) -> i64 {
+        let oid = self.paid_order(op, None).await;
+        let r = self
+            .call(
+                t,
+                "open.seller.order.goods.deliver",
+                json!({"orderId": oid, "expressNo": format!("ZT{}", 100_000_000 + unique()), "expressCode": 9}),
+            )
+            .await;
+        assert_eq!(r["result"], 1, "{r}");
+        oid
+    }
+
+    /// A buyer's after-sales case on `oid`.
+    async fn refund(&self, op: &Actor, oid: i64, handling_way: i64) -> i64 {
+        let (s, r) = op
+            .post(
+                "/sandbox/refunds",
+                json!({"oid": oid, "handling_way": handling_way, "reason": "不想要了"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{r}");
+        r["refund_id"].as_i64().unwrap()
+    }
+}
+
+/// Event names in the outbox about one order, refund or item, oldest first.
+async fn events(t: &TestServer, biz_id: i64) -> Vec<(String, Value)> {
+    kaifang_commerce::outbox::for_biz(&t.server.platform.db, biz_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.event, serde_json::from_str(&r.info).unwrap()))
+        .collect()
+}
+
+/// Two shops authorized for the same merchant-developer app.
+async fn two_shops() -> (TestServer, Actor, Shop, Shop) {
+    let t = TestServer::start().await;
+    let op = t.operator().await;
+    let dev = t.approved_developer(&op, "merchant").await;
+    let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
+    let a = Shop::open(&t, &op, &dev, &app).await;
+    let b = Shop::open(&t, &op, &dev, &app).await;
+    (t, op, a, b)
+}
+
+fn decrypt_list(oid: i64, tokens: &[&Value]) -> Value {
+    json!({"batchDecryptList": tokens.iter().map(|t| json!({"bizId": oid.to_string(), "encryptedData": t})).collect::<Vec<_>>()})
+}
+
+#[tokio::test]
+async fn decrypt_batch_answers_at_the_top_level_under_the_quota_and_audits() {
+    let (t, op, a, b) = two_shops().await;
+    let p = &t.server.platform;
+    let buyer = json!({"name": "王小明", "mobile": "13912345678", "province": "浙江省", "city": "杭州市", "district": "西湖区", "detail": "文三路 90 号 1 幢 101 室"});
+    let oid = a.paid_order(&op, Some(buyer)).await;
+    let detail = a.call(&t, "open.order.detail", json!({"oid": oid})).await;
+    let addr = &detail["data"]["orderAddress"];
+    assert!(
+        addr["consignee"].is_null() && addr["mobile"].is_null(),
+        "{addr}"
+    );
+    let tokens = [
+        &addr["encryptedConsignee"],
+        &addr["encryptedMobile"],
+        &addr["encryptedAddress"],
+    ];
+
+    // Success: plaintext at the top level (and the same list in data), one entry per token.
+    let out = a
+        .call(&t, "open.order.decrypt.batch", decrypt_list(oid, &tokens))
+        .await;
+    assert_eq!(out["result"], 1, "{out}");
+    let list = out["batchDecryptResultList"].as_array().expect("top level");
+    let plain: Vec<&str> = list
+        .iter()
+        .map(|r| r["decryptedData"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        plain,
+        ["王小明", "13912345678", "文三路 90 号 1 幢 101 室"],
+        "{out}"
+    );
+    assert!(
+        list.iter()
+            .all(|r| r["errorCode"] == 1 && r["bizId"].as_str() == Some(oid.to_string().as_str()))
+    );
+    assert_eq!(
+        out["data"]["batchDecryptResultList"],
+        out["batchDecryptResultList"]
+    );
+
+    // The audit: who (the consenting merchant), which app, which order and field, when.
+    let audit = p
+        .db
+        .fetch_all(
+            "SELECT seller_id, app_id, operator_id, order_id, field, charged, created_at FROM decrypt_audit WHERE order_id = $1 ORDER BY id",
+            &kaifang_store::args![oid],
+        )
+        .await
+        .unwrap();
+    let fields: Vec<String> = audit.iter().map(|r| r.text("field").unwrap()).collect();
+    assert_eq!(fields, ["consignee", "mobile", "address"]);
+    let first = &audit[0];
+    assert_eq!(first.opt_i64("app_id").unwrap(), Some(a.app_id));
+    assert_eq!(first.i64("seller_id").unwrap(), a.merchant.account_id);
+    assert_eq!(
+        first.opt_i64("operator_id").unwrap(),
+        Some(a.merchant.account_id)
+    );
+    assert_eq!(first.i64("charged").unwrap(), 1);
+    assert_eq!(first.i64("created_at").unwrap(), t.clock.now());
+
+    // Shop B's order through shop A's token: refused entry by entry, nothing decrypted or audited.
+    let foreign = b.paid_order(&op, None).await;
+    let fd = b
+        .call(&t, "open.order.detail", json!({"oid": foreign}))
+        .await;
+    let ft = &fd["data"]["orderAddress"]["encryptedMobile"];
+    let cross = a
+        .call(&t, "open.order.decrypt.batch", decrypt_list(foreign, &[ft]))
+        .await;
+    assert_eq!(cross["result"], 1, "{cross}");
+    let entry = &cross["batchDecryptResultList"][0];
+    assert_eq!(entry["errorCode"], 21, "{cross}");
+    assert!(entry["decryptedData"].is_null(), "{cross}");
+    let audited =
+        p.db.scalar(
+            "SELECT COUNT(*) FROM decrypt_audit WHERE order_id = $1",
+            &kaifang_store::args![foreign],
+        )
+        .await
+        .unwrap();
+    assert_eq!(audited, 0);
+
+    // More than 100 entries: the whole call is refused, saying the limit.
+    let many: Vec<&Value> = std::iter::repeat_n(tokens[0], 101).collect();
+    let big = a
+        .call(&t, "open.order.decrypt.batch", decrypt_list(oid, &many))
+        .await;
+    assert_eq!(big["result"], 990110, "{big}");
+    assert!(
+        big["error_msg"].as_str().unwrap().contains("at most 100"),
+        "{big}"
+    );
+    assert!(big.get("batchDecryptResultList").is_none(), "{big}");
+    let missing = a.call(&t, "open.order.decrypt.batch", json!({})).await;
+    assert_eq!(missing["result"], 990110, "{missing}");
+
+    // Quota of 1: the order decrypted today still opens, a new one is refused with 1017.
+    kaifang_commerce::vault::set_daily_decrypt_quota(p, a.merchant.account_id, 1)
+        .await
+        .unwrap();
+    let again = a
+        .call(
+            &t,
+            "open.order.decrypt.batch",
+            decrypt_list(oid, &tokens[..1]),
+        )
+        .await;
+    assert_eq!(
+        again["batchDecryptResultList"][0]["errorCode"], 1,
+        "{again}"
+    );
+    let second = a.paid_order(&op, None).await;
+    let sd = a
+        .call(&t, "open.order.detail", json!({"oid": second}))
+        .await;
+    let st = &sd["data"]["orderAddress"]["encryptedConsignee"];
+    let over = a
+        .call(&t, "open.order.decrypt.batch", decrypt_list(second, &[st]))
+        .await;
+    assert_eq!(over["result"], 1, "{over}");
+    let entry = &over["batchDecryptResultList"][0];
+    assert_eq!(entry["errorCode"], 1017, "{over}");
+    assert!(
+        entry["errorMsg"].as_str().unwrap().contains("quota"),
+        "{over}"
+    );
+    // The next day the quota is fresh.
+    t.clock.advance(DAY);
+    let tomorrow = a
+        .call(&t, "open.order.decrypt.batch", decrypt_list(second, &[st]))
+        .await;
+    assert_eq!(
+        tomorrow["batchDecryptResultList"][0]["errorCode"], 1,
+        "{tomorrow}"
+    );
+}
+
+#[tokio::test]
+async fn the_carrier_list_extension_has_all_154_codes() {
+    let (t, _op, a, _b) = two_shops().await;
+    let out = a
+        .call(&t, "open.kaifang.logistics.carrier.list", json!({}))
+        .await;
+    assert_eq!(out["result"], 1, "{out}");
+    let list = out["data"].as_array().unwrap();
+    assert_eq!(list.len(), 154);
+    let code = |c: i64| list.iter().find(|x| x["expressCode"] == c).cloned();
+    assert_eq!(
+        code(1),
+        Some(json!({"expressCode": 1, "name": "百世快递", "retired": true, "replacedBy": 109}))
+    );
+    assert_eq!(
+        code(4),
+        Some(json!({"expressCode": 4, "name": "顺丰速运", "retired": false, "replacedBy": null}))
+    );
+    assert!(code(19999).is_some() && code(16).is_none());
+    // An app-level token is enough: the table is nobody's private data.
+    let app_token = a.client.client_credentials().await.unwrap().access_token;
+    let opts = CallOptions::default();
+    let out = a
+        .client
+        .send_once(
+            "open.kaifang.logistics.carrier.list",
+            &app_token,
+            "{}",
+            &CallOptions {
+                timestamp_ms: Some(t.clock.now()),
+                ..opts
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(out["data"].as_array().map(Vec::len), Some(154), "{out}");
+    // The catalogue documents it as an extension.
+    let (_, cat) = a.merchant.get("/api/catalogue").await;
+    let entry = cat["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "open.kaifang.logistics.carrier.list")
+        .cloned()
+        .unwrap();
+    assert!(entry["summary"].as_str().unwrap().contains("extension"));
+}
+
