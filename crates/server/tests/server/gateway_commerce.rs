@@ -587,3 +587,308 @@ async fn the_carrier_list_extension_has_all_154_codes() {
     assert!(entry["summary"].as_str().unwrap().contains("extension"));
 }
 
+#[tokio::test]
+async fn item_new_edit_delete_write_their_events_and_stay_in_their_shop() {
+    let (t, _op, a, b) = two_shops().await;
+    let leaf = kaifang_commerce::items::categories::leaves()
+        .next()
+        .unwrap()
+        .category_id;
+    let new_item = |rel: &str| {
+        json!({
+            "title": "纯棉短袖T恤",
+            "relItemId": rel,
+            "categoryId": leaf,
+            "imageUrls": ["https://img.example.com/t.jpg"],
+            "skuList": [{"relSkuId": format!("{rel}-M"), "skuStock": 20, "skuSalePrice": 5900, "skuNick": "M"}],
+            "details": "舒适透气",
+            "detailImageUrls": ["https://img.example.com/d.jpg"],
+            "serviceRule": {},
+            "expressTemplateId": 0,
+        })
+    };
+
+    // new: created with its SKU mapping, and kwaishop_item_addItem in the outbox.
+    let created = a.call(&t, "open.item.new", new_item("TSHIRT-1")).await;
+    assert_eq!(created["result"], 1, "{created}");
+    let item = created["data"]["kwaiItemId"].as_i64().unwrap();
+    assert_eq!(created["data"]["relItemId"], "TSHIRT-1");
+    assert_eq!(created["data"]["skuIdMapping"].as_array().unwrap().len(), 1);
+    let ev = events(&t, item).await;
+    assert_eq!(ev[0].0, kaifang_commerce::outbox::ITEM_ADD);
+    assert_eq!(ev[0].1["itemId"], item);
+    // Bad input: a category with children, and a relItemId used twice.
+    let mut bad = new_item("TSHIRT-2");
+    bad["categoryId"] = json!(kaifang_commerce::items::categories::root_of(leaf));
+    let r = a.call(&t, "open.item.new", bad).await;
+    assert_eq!(r["result"], 990110, "{r}");
+    assert!(r["error_msg"].as_str().unwrap().contains("leaf"), "{r}");
+    let r = a.call(&t, "open.item.new", new_item("TSHIRT-1")).await;
+    assert_eq!(r["result"], 990110, "{r}");
+    assert!(
+        r["error_msg"].as_str().unwrap().contains("relItemId"),
+        "{r}"
+    );
+
+    // edit: the title changes, kwaishop_item_updateItem; shop B cannot edit it.
+    let r = a
+        .call(
+            &t,
+            "open.item.edit",
+            json!({"itemId": item, "title": "纯棉短袖T恤 2026款"}),
+        )
+        .await;
+    assert_eq!(r["result"], 1, "{r}");
+    let got = a
+        .call(&t, "open.item.get", json!({"kwaiItemId": item}))
+        .await;
+    assert_eq!(got["data"]["title"], "纯棉短袖T恤 2026款", "{got}");
+    assert_eq!(
+        events(&t, item).await.last().unwrap().0,
+        kaifang_commerce::outbox::ITEM_UPDATE
+    );
+    let r = b
+        .call(
+            &t,
+            "open.item.edit",
+            json!({"itemId": item, "title": "别人的"}),
+        )
+        .await;
+    assert_eq!(r["result"], 21, "{r}");
+    let r = a
+        .call(&t, "open.item.edit", json!({"itemId": item, "title": ""}))
+        .await;
+    assert_eq!(r["result"], 990110, "{r}");
+    let got = a
+        .call(&t, "open.item.get", json!({"kwaiItemId": item}))
+        .await;
+    assert_eq!(
+        got["data"]["title"], "纯棉短袖T恤 2026款",
+        "no partial write"
+    );
+
+    // delete: shop B is refused, shop A deletes it once, kwaishop_item_deleteItem.
+    let before = events(&t, item).await.len();
+    let r = b
+        .call(&t, "open.item.delete", json!({"kwaiItemId": item}))
+        .await;
+    assert_eq!(r["result"], 21, "{r}");
+    assert_eq!(
+        events(&t, item).await.len(),
+        before,
+        "no event for a refusal"
+    );
+    let r = a
+        .call(&t, "open.item.delete", json!({"kwaiItemId": item}))
+        .await;
+    assert_eq!(r["result"], 1, "{r}");
+    assert_eq!(
+        events(&t, item).await.last().unwrap().0,
+        kaifang_commerce::outbox::ITEM_DELETE
+    );
+    let r = a
+        .call(&t, "open.item.delete", json!({"kwaiItemId": item}))
+        .await;
+    assert_eq!(
+        r["result"], 21,
+        "a deleted item cannot be deleted again: {r}"
+    );
+    let r = a
+        .call(&t, "open.item.get", json!({"kwaiItemId": item}))
+        .await;
+    assert_ne!(r["result"], 1, "{r}");
+}
+
+/// The refund's status and updateTime as the gateway shows them.
+async fn refund_state(t: &TestServer, shop: &Shop, refund_id: i64) -> (i64, i64) {
+    let d = shop
+        .call(
+            t,
+            "open.seller.order.refund.detail",
+            json!({"refundId": refund_id}),
+        )
+        .await;
+    assert_eq!(d["result"], 1, "{d}");
+    (
+        d["data"]["status"].as_i64().unwrap(),
+        d["data"]["updateTime"].as_i64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn return_approval_and_receipt_confirmation_through_the_gateway() {
+    let (t, op, a, b) = two_shops().await;
+    let oid = a.shipped_order(&t, &op).await;
+    let refund = a.refund(&op, oid, 1).await;
+    assert_eq!(refund_state(&t, &a, refund).await.0, 11);
+    let fee = a
+        .call(
+            &t,
+            "open.seller.order.refund.detail",
+            json!({"refundId": refund}),
+        )
+        .await["data"]["refundFee"]
+        .as_i64()
+        .unwrap();
+
+    // Shop B's token cannot touch it; receipt before the goods came back is the wrong state.
+    let r = b
+        .call(
+            &t,
+            "open.seller.order.refund.returngoods.approve",
+            json!({"refundId": refund, "refundAmount": fee}),
+        )
+        .await;
+    assert_eq!(r["result"], 300012, "{r}");
+    let r = a
+        .call(
+            &t,
+            "open.seller.order.refund.confirm.receipt",
+            json!({"refundId": refund}),
+        )
+        .await;
+    assert_eq!(r["result"], 300010, "{r}");
+    assert!(
+        r["error_msg"].as_str().unwrap().contains("status 11"),
+        "{r}"
+    );
+    let r = a
+        .call(
+            &t,
+            "open.seller.order.refund.returngoods.approve",
+            json!({"refundId": refund, "refundAmount": 0}),
+        )
+        .await;
+    assert_eq!(r["result"], 300009, "{r}");
+    assert_eq!(refund_state(&t, &a, refund).await.0, 11, "no partial write");
+
+    // Approve the return: 11 -> 30, updateRefund with eventType 2.
+    t.clock.advance(60_000);
+    let r = a
+        .call(
+            &t,
+            "open.seller.order.refund.returngoods.approve",
+            json!({"refundId": refund, "refundAmount": fee}),
+        )
+        .await;
+    assert_eq!(r["result"], 1, "{r}");
+    assert_eq!(refund_state(&t, &a, refund).await.0, 30);
+    let (name, info) = events(&t, refund).await.pop().unwrap();
+    assert_eq!(name, kaifang_commerce::outbox::REFUND_UPDATE);
+    assert_eq!(
+        (info["eventType"].as_i64(), info["status"].as_i64()),
+        (Some(2), Some(30))
+    );
+    let r = a
+        .call(
+            &t,
+            "open.seller.order.refund.returngoods.approve",
+            json!({"refundId": refund, "refundAmount": fee}),
+        )
+        .await;
+    assert_eq!(r["result"], 300010, "approved twice: {r}");
+
+    // The buyer ships the goods back; the seller confirms receipt: 40 -> 60, eventType 5.
+    let (s, back) = op
+        .post(
+            &format!("/sandbox/refunds/{refund}/return"),
+            json!({"express_code": 4, "express_no": "SF7788990011"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{back}");
+    let r = b
+        .call(
+            &t,
+            "open.seller.order.refund.confirm.receipt",
+            json!({"refundId": refund}),
+        )
+        .await;
+    assert_eq!(r["result"], 300012, "{r}");
+    let r = a
+        .call(
+            &t,
+            "open.seller.order.refund.confirm.receipt",
+            json!({"refundId": refund}),
+        )
+        .await;
+    assert_eq!(r["result"], 1, "{r}");
+    assert_eq!(refund_state(&t, &a, refund).await.0, 60);
+    let (name, info) = events(&t, refund).await.pop().unwrap();
+    assert_eq!(name, kaifang_commerce::outbox::REFUND_UPDATE);
+    assert_eq!(
+        (info["eventType"].as_i64(), info["status"].as_i64()),
+        (Some(5), Some(60))
+    );
+    let r = a
+        .call(
+            &t,
+            "open.seller.order.refund.confirm.receipt",
+            json!({"refundId": refund}),
+        )
+        .await;
+    assert_eq!(r["result"], 300010, "a closed refund: {r}");
+    let r = a
+        .call(
+            &t,
+            "open.seller.order.refund.confirm.receipt",
+            json!({"refundId": 2_799_999_999_999_999_i64}),
+        )
+        .await;
+    assert_eq!(r["result"], 300011, "{r}");
+}
+
+#[tokio::test]
+async fn refund_reject_checks_version_state_and_owner() {
+    let (t, op, a, b) = two_shops().await;
+    let oid = a.paid_order(&op, None).await;
+    let refund = a.refund(&op, oid, 10).await;
+    let (status, version) = refund_state(&t, &a, refund).await;
+    assert_eq!(status, 10);
+    let reject = |version: i64| json!({"refundId": refund, "reasonCode": 5, "refundVersion": version, "rejectDesc": "商品已按约定发出"});
+
+    let r = b.call(&t, "open.refund.reject", reject(version)).await;
+    assert_eq!(r["result"], 300012, "{r}");
+    let r = a.call(&t, "open.refund.reject", reject(version - 1)).await;
+    assert_eq!(r["result"], 300014, "a stale refundVersion: {r}");
+    let r = a
+        .call(
+            &t,
+            "open.refund.reject",
+            json!({"refundId": refund, "reasonCode": 5, "refundVersion": version}),
+        )
+        .await;
+    assert_eq!(r["result"], 300007, "reason 5 needs a rejectDesc: {r}");
+    let r = a
+        .call(
+            &t,
+            "open.refund.reject",
+            json!({"refundId": refund, "reasonCode": 99, "refundVersion": version}),
+        )
+        .await;
+    assert_eq!(r["result"], 990110, "{r}");
+    assert_eq!(
+        refund_state(&t, &a, refund).await,
+        (10, version),
+        "no partial write"
+    );
+    let before = events(&t, refund).await.len();
+
+    t.clock.advance(60_000);
+    let r = a.call(&t, "open.refund.reject", reject(version)).await;
+    assert_eq!(r["result"], 1, "{r}");
+    let (status, version) = refund_state(&t, &a, refund).await;
+    assert_eq!(status, 70);
+    let ev = events(&t, refund).await;
+    assert_eq!(ev.len(), before + 1);
+    let (name, info) = ev.last().unwrap();
+    assert_eq!(name, kaifang_commerce::outbox::REFUND_UPDATE);
+    assert_eq!(
+        (info["eventType"].as_i64(), info["status"].as_i64()),
+        (Some(3), Some(70))
+    );
+    let r = a.call(&t, "open.refund.reject", reject(version)).await;
+    assert_eq!(
+        r["result"], 300010,
+        "a rejected refund cannot be rejected again: {r}"
+    );
+}
