@@ -77,6 +77,18 @@ pub fn success_with_top_level(
     buf
 }
 
+/// A success envelope around `data` that the caller already serialized (for large payloads
+/// written straight to JSON). `data_json` must be one valid JSON value; it is copied as is.
+pub fn success_raw(data_json: &[u8], request_id: &str) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(160 + data_json.len());
+    buf.extend_from_slice(
+        br#"{"result":1,"error_msg":"","code":"1","msg":"","sub_code":"","sub_msg":"","data":"#,
+    );
+    buf.extend_from_slice(data_json);
+    finish(&mut buf, &[], request_id);
+    buf
+}
+
 /// An error envelope: `data` is `null`, `result` is the error's code, and `error_msg` is
 /// `message` when given, else the catalogue's default.
 pub fn error(err: ApiError, message: Option<&str>, request_id: &str) -> Vec<u8> {
@@ -193,6 +205,12 @@ mod tests {
             String::from_utf8(body).expect("utf8"),
             r#"{"result":1,"error_msg":"","code":"1","msg":"","sub_code":"","sub_msg":"","data":{"a":1},"requestId":"r1"}"#
         );
+    }
+
+    #[test]
+    fn raw_data_sits_where_data_goes() {
+        let raw = success_raw(br#"{"a":[1,2]}"#, "r1");
+        assert_eq!(raw, success(&json!({"a":[1,2]}), "r1"));
     }
 
     #[test]

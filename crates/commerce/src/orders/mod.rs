@@ -7,6 +7,7 @@
 
 pub mod query;
 mod status;
+mod view;
 
 pub use status::{OrderAction, OrderStatus, view_status_range};
 

@@ -8,25 +8,22 @@
 //!
 //! The cursor list pages by keyset over `(create_time, id)` or `(update_time, id)` within one
 //! seller (indexes `orders_seller_create` / `orders_seller_update`), so any page of a
-//! million-order shop costs one index range scan; the page's items, refunds, packages and notes
-//! are then read with one statement per table over the page's ids (five statements per page,
-//! no count). The cursor is opaque: URL-safe Base64 of
+//! million-order shop costs one index range scan, joined to the page's items; refunds, packages
+//! and notes follow in one more statement over the page's ids (two statements per page, no
+//! count; see [`view`](super::view) for the view itself). The cursor is opaque: URL-safe Base64 of
 //! `v1:<time>:<id>` of the last order sent; `""` asks for the first page and `"nomore"` comes
 //! back after the last.
-
-use std::collections::HashMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use kaifang_platform::Platform;
 use kaifang_platform::clock::DAY;
-use kaifang_store::{Arg, Db, Row, args};
+use kaifang_store::{Row, args};
 use kaifang_wire::errors::ApiError;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::view_status_range;
-use crate::vault::token;
+use super::{view, view_status_range};
 use crate::{Error, Result};
 
 /// The cursor after the last page.
@@ -38,213 +35,26 @@ pub const MAX_RANGE: i64 = 7 * DAY;
 /// How far back a query may reach.
 pub const MAX_LOOKBACK: i64 = 90 * DAY;
 
-fn order_base(r: &Row, refund_time: Option<i64>) -> Result<Value, kaifang_store::Error> {
-    Ok(json!({
-        "oid": r.i64("id")?,
-        "payTime": r.opt_i64("pay_time")?.unwrap_or(0),
-        "buyerOpenId": "",
-        "buyerNick": r.text("buyer_nick")?,
-        "sellerOpenId": "",
-        "sellerNick": "",
-        "expressFee": r.i64("express_fee")?,
-        "discountFee": r.i64("discount_fee")?,
-        "totalFee": r.i64("total_fee")?,
-        "status": r.i64("status")?,
-        "sendTime": r.opt_i64("send_time")?.unwrap_or(0),
-        "refundTime": refund_time.unwrap_or(0),
-        "createTime": r.i64("create_time")?,
-        "updateTime": r.i64("update_time")?,
-        "remark": r.text("remark")?,
-        "payType": r.i64("pay_type")?,
-        "cpsType": r.i64("cps_type")?,
-        "preSale": 0,
-        "recvTime": r.opt_i64("recv_time")?.unwrap_or(0),
-        "validPromiseShipmentTimeStamp": 0,
-        "coType": 0,
-    }))
-}
-
-fn order_item(r: &Row) -> Result<Value, kaifang_store::Error> {
-    Ok(json!({
-        "orderItemId": r.i64("id")?,
-        "skuId": r.i64("sku_id")?,
-        "relSkuId": r.opt_text("rel_sku_id")?,
-        "skuDesc": r.text("sku_desc")?,
-        "skuNick": r.text("sku_nick")?,
-        "itemId": r.i64("item_id")?,
-        "relItemId": r.opt_text("rel_item_id")?,
-        "itemTitle": r.text("item_title")?,
-        "itemPicUrl": r.text("item_pic_url")?,
-        "num": r.i64("num")?,
-        "originalPrice": r.i64("original_price")?,
-        "discountFee": r.i64("discount_fee")?,
-        "price": r.i64("price")?,
-        "itemType": 1,
-        "goodsCode": "",
-    }))
-}
-
-fn order_address(r: &Row) -> Result<Value, kaifang_store::Error> {
-    Ok(json!({
-        "consignee": null,
-        "mobile": null,
-        "address": null,
-        "encryptedConsignee": token(&r.bytes("consignee_enc")?),
-        "desensitiseConsignee": r.text("consignee_masked")?,
-        "encryptedMobile": token(&r.bytes("mobile_enc")?),
-        "desensitiseMobile": r.text("mobile_masked")?,
-        "encryptedAddress": token(&r.bytes("address_enc")?),
-        "desensitiseAddress": r.text("address_masked")?,
-        "province": r.text("province")?,
-        "provinceCode": r.i64("province_code")?,
-        "city": r.text("city")?,
-        "cityCode": r.i64("city_code")?,
-        "district": r.text("district")?,
-        "districtCode": r.i64("district_code")?,
-        "town": r.text("town")?,
-        "townCode": r.i64("town_code")?,
-    }))
-}
-
-/// Up to [`MAX_PAGE_SIZE`] order ids as placeholders `$1 … $50`: a page's children are read
-/// with one statement per table (no query per order). Unused slots are bound to 0, which is no
-/// order's id, so the text stays one prepared statement.
-macro_rules! page_ids {
-    () => {
-        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50"
-    };
-}
-
-const PAGE_ITEMS: &str = concat!(
-    "SELECT * FROM order_items WHERE order_id IN (",
-    page_ids!(),
-    ") ORDER BY order_id, id"
-);
-const PAGE_REFUNDS: &str = concat!(
-    "SELECT id, order_id, status, create_time FROM refunds WHERE order_id IN (",
-    page_ids!(),
-    ") ORDER BY order_id, id"
-);
-const PAGE_PACKAGES: &str = concat!(
-    "SELECT id, order_id, express_code, express_no FROM order_logistics WHERE order_id IN (",
-    page_ids!(),
-    ") ORDER BY order_id, id"
-);
-const PAGE_NOTES: &str = concat!(
-    "SELECT order_id, note, staff_id, created_at FROM order_notes WHERE order_id IN (",
-    page_ids!(),
-    ") ORDER BY order_id, id"
-);
-
-/// The rows of one child table for a page of orders, grouped by order id.
-struct Children(HashMap<i64, Vec<Row>>);
-
-impl Children {
-    async fn read(db: &Db, sql: &'static str, ids: &[Arg]) -> Result<Self> {
-        let mut by_order: HashMap<i64, Vec<Row>> = HashMap::with_capacity(ids.len());
-        for r in db.fetch_all(sql, ids).await? {
-            by_order.entry(r.i64("order_id")?).or_default().push(r);
-        }
-        Ok(Children(by_order))
-    }
-
-    fn of(&self, oid: i64) -> &[Row] {
-        self.0.get(&oid).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// The wire views of up to [`MAX_PAGE_SIZE`] order rows: five statements in all, whatever
-/// the page size.
-async fn order_views(db: &Db, orders: &[Row]) -> Result<Vec<Value>> {
-    debug_assert!(orders.len() <= MAX_PAGE_SIZE as usize);
-    if orders.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut ids: Vec<Arg> = Vec::with_capacity(MAX_PAGE_SIZE as usize);
-    for r in orders {
-        ids.push(Arg::I64(r.i64("id")?));
-    }
-    ids.resize(MAX_PAGE_SIZE as usize, Arg::I64(0));
-    let items = Children::read(db, PAGE_ITEMS, &ids).await?;
-    let refunds = Children::read(db, PAGE_REFUNDS, &ids).await?;
-    let packages = Children::read(db, PAGE_PACKAGES, &ids).await?;
-    let notes = Children::read(db, PAGE_NOTES, &ids).await?;
-    orders
-        .iter()
-        .map(|r| {
-            let oid = r.i64("id")?;
-            order_view(
-                r,
-                items.of(oid),
-                refunds.of(oid),
-                packages.of(oid),
-                notes.of(oid),
-            )
-        })
-        .collect()
-}
-
-/// The full wire view of one order row and its children.
-fn order_view(
-    r: &Row,
-    items: &[Row],
-    refunds: &[Row],
-    packages: &[Row],
-    notes: &[Row],
-) -> Result<Value> {
-    let items: Vec<Value> = items.iter().map(order_item).collect::<Result<_, _>>()?;
-    let refund_time = refunds
-        .iter()
-        .filter_map(|x| x.i64("create_time").ok())
-        .max();
-    let refunds: Vec<Value> = refunds
-        .iter()
-        .map(|x| Ok(json!({"refundId": x.i64("id")?, "refundStatus": x.i64("status")?})))
-        .collect::<Result<_, kaifang_store::Error>>()?;
-    let packages: Vec<Value> = packages
-        .iter()
-        .map(|x| {
-            Ok(json!({"logisticsId": x.i64("id")?, "expressCode": x.i64("express_code")?, "expressNo": x.text("express_no")?}))
-        })
-        .collect::<Result<_, kaifang_store::Error>>()?;
-    let seller_note: Vec<Value> = notes
-        .iter()
-        .filter_map(|x| x.text("note").ok())
-        .map(Value::from)
-        .collect();
-    let note_info: Vec<Value> = notes
-        .iter()
-        .map(|x| Ok(json!({"note": x.text("note")?, "staffId": x.i64("staff_id")?, "createTime": x.i64("created_at")?})))
-        .collect::<Result<_, kaifang_store::Error>>()?;
-    let flag = r.i64("flag")?;
-    let sub_orders: Vec<Value> = items.iter().skip(1).cloned().collect();
-    Ok(json!({
-        "orderBaseInfo": order_base(r, refund_time)?,
-        "orderItemInfo": items.first().cloned().unwrap_or(Value::Null),
-        "orderRefundList": refunds,
-        "orderLogisticsInfo": packages,
-        "orderNote": {"sellerNote": seller_note, "orderNoteInfo": note_info},
-        "orderAddress": order_address(r)?,
-        "orderFlag": {"flag": if flag == 0 { vec![] } else { vec![flag] }},
-        "orderStepInfo": null,
-        "orderCpsInfo": null,
-        "orderDeliveryInfo": null,
-        "addressUpdateAuditInfo": null,
-        "subOrderInfo": sub_orders,
-    }))
-}
-
 /// `open.order.detail`: one of the merchant's orders; another's is rejected (21).
 pub async fn order_detail(p: &Platform, seller_id: i64, oid: i64) -> Result<Value> {
-    let r =
-        p.db.fetch_optional("SELECT * FROM orders WHERE id = $1", &args![oid])
-            .await?
-            .filter(|r| r.i64("seller_id").ok() == Some(seller_id))
-            .ok_or_else(|| Error::order_rejected(oid))?;
-    let mut views = order_views(&p.db, std::slice::from_ref(&r)).await?;
-    views
-        .pop()
-        .ok_or_else(|| Error::internal("an order view went missing"))
+    Ok(serde_json::from_slice(
+        &order_detail_json(p, seller_id, oid).await?,
+    )?)
+}
+
+/// [`order_detail`] as JSON bytes.
+pub async fn order_detail_json(p: &Platform, seller_id: i64, oid: i64) -> Result<Vec<u8>> {
+    let rows = p.db.fetch_all(view::DETAIL, &args![oid]).await?;
+    match rows.first() {
+        Some(r) if r.i64("seller_id")? == seller_id => {}
+        _ => return Err(Error::order_rejected(oid)),
+    }
+    let mut views = view::group(&rows, view::OrderView::oid)?;
+    view::add_children(&p.db, &mut views).await?;
+    let one = views
+        .first()
+        .ok_or_else(|| Error::internal("an order view went missing"))?;
+    Ok(serde_json::to_vec(one)?)
 }
 
 /// `open.order.cursor.list` parameters.
@@ -273,10 +83,14 @@ pub struct CursorListParams {
     pub cursor: String,
 }
 
+/// One page of the seller's orders (`$9` = page size + 1) joined to their items: one row per
+/// item, unsorted (the page is put in order in memory, see [`view`](super::view)).
 macro_rules! page_sql {
     ($col:literal, $cmp:literal, $dir:literal) => {
         concat!(
-            "SELECT * FROM orders WHERE seller_id = $1 AND ",
+            "SELECT o.*, ",
+            view::item_columns!(),
+            " FROM (SELECT * FROM orders WHERE seller_id = $1 AND ",
             $col,
             " >= $2 AND ",
             $col,
@@ -290,7 +104,7 @@ macro_rules! page_sql {
             $dir,
             ", id ",
             $dir,
-            " LIMIT $9"
+            " LIMIT $9) o LEFT JOIN order_items i ON i.order_id = o.id"
         )
     };
 }
@@ -368,6 +182,16 @@ impl Keyset {
         };
         Ok((page, cursor))
     }
+
+    /// The cursor after a page whose last entry has `(create_time, update_time)` and `id`;
+    /// `"nomore"` when nothing follows.
+    pub(crate) fn cursor_after(self, more: bool, times: (i64, i64), id: i64) -> String {
+        if more {
+            encode_cursor(if self.by_update { times.1 } else { times.0 }, id)
+        } else {
+            NO_MORE.to_string()
+        }
+    }
 }
 
 pub(crate) fn encode_cursor(time: i64, id: i64) -> String {
@@ -395,12 +219,35 @@ pub(crate) fn decode_cursor(cursor: &str) -> Result<Option<(i64, i64)>> {
     }
 }
 
+/// `data` of `open.order.cursor.list`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Page {
+    page_size: i64,
+    begin_time: i64,
+    end_time: i64,
+    cursor: String,
+    order_list: Vec<view::OrderView>,
+}
+
 /// `open.order.cursor.list`.
 pub async fn order_cursor_list(
     p: &Platform,
     seller_id: i64,
     q: &CursorListParams,
 ) -> Result<Value> {
+    Ok(serde_json::from_slice(
+        &order_cursor_list_json(p, seller_id, q).await?,
+    )?)
+}
+
+/// [`order_cursor_list`] as JSON bytes, written straight from the rows (the gateway sends them
+/// as `data` without building a JSON tree).
+pub async fn order_cursor_list_json(
+    p: &Platform,
+    seller_id: i64,
+    q: &CursorListParams,
+) -> Result<Vec<u8>> {
     let (lo, hi) = view_status_range(q.order_view_status)?;
     if !(1..=MAX_PAGE_SIZE).contains(&q.page_size) {
         return Err(Error::invalid("pageSize must be 1 to 50"));
@@ -430,9 +277,14 @@ pub async fn order_cursor_list(
         ));
     }
     check_time_range(p.now(), q.begin_time, q.end_time)?;
-    let empty = |cursor: &str| json!({"pageSize": q.page_size, "beginTime": q.begin_time, "endTime": q.end_time, "cursor": cursor, "orderList": []});
     if q.cursor == NO_MORE {
-        return Ok(empty(NO_MORE));
+        return Ok(serde_json::to_vec(&Page {
+            page_size: q.page_size,
+            begin_time: q.begin_time,
+            end_time: q.end_time,
+            cursor: NO_MORE.to_string(),
+            order_list: Vec::new(),
+        })?);
     }
     let keyset = Keyset { by_update, desc };
     let (t, id) = keyset.start(&q.cursor)?;
@@ -453,13 +305,27 @@ pub async fn order_cursor_list(
             ],
         )
         .await?;
-    let (page, cursor) = keyset.page(&rows, q.page_size)?;
-    let list = order_views(&p.db, page).await?;
-    Ok(json!({
-        "pageSize": q.page_size,
-        "beginTime": q.begin_time,
-        "endTime": q.end_time,
-        "cursor": cursor,
-        "orderList": list,
-    }))
+    // Page order: by (time, id), newest first unless sort = 2.
+    let mut views = view::group(&rows, |v| {
+        let (created, updated) = v.times();
+        (if by_update { updated } else { created }, v.oid())
+    })?;
+    if desc {
+        views.reverse();
+    }
+    let size = usize::try_from(q.page_size).unwrap_or(0);
+    let more = views.len() > size;
+    views.truncate(size);
+    let cursor = match views.last() {
+        Some(last) => keyset.cursor_after(more, last.times(), last.oid()),
+        None => NO_MORE.to_string(),
+    };
+    view::add_children(&p.db, &mut views).await?;
+    Ok(serde_json::to_vec(&Page {
+        page_size: q.page_size,
+        begin_time: q.begin_time,
+        end_time: q.end_time,
+        cursor,
+        order_list: views,
+    })?)
 }

@@ -2,8 +2,8 @@
 //! the API test tool and `GET /api/catalogue` read it.
 //!
 //! Adding a method is one [`ApiMethod`] in its module's `METHODS` list plus a handler
-//! `async fn(&CallCtx, serde_json::Value) -> Result<serde_json::Value, GatewayError>` wrapped
-//! with [`handler!`](crate::handler). A new module adds its list to [`GROUPS`].
+//! `async fn(&CallCtx, serde_json::Value) -> Result<serde_json::Value, GatewayError>` (or
+//! `Result<Reply, _>` for `data` it serialized itself) wrapped with [`handler!`](crate::handler). A new module adds its list to [`GROUPS`].
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -16,12 +16,29 @@ use super::error::GatewayError;
 use super::methods;
 use super::pipeline::CallCtx;
 
+/// What a handler answers with.
+#[derive(Debug)]
+pub enum Reply {
+    /// `data` as a JSON value (most handlers: `Ok(value)` converts).
+    Json(Value),
+    /// `data` already serialized, valid JSON the handler wrote itself; for large pages
+    /// (`open.order.cursor.list`) rendered straight from the rows without a JSON tree.
+    RawJson(Vec<u8>),
+}
+
+impl From<Value> for Reply {
+    fn from(v: Value) -> Self {
+        Reply::Json(v)
+    }
+}
+
 /// What a handler returns.
-pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, GatewayError>> + Send + 'a>>;
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Reply, GatewayError>> + Send + 'a>>;
 /// A handler: the call's context and its parsed `param`, independent of HTTP.
 pub type Handler = for<'a> fn(&'a CallCtx, Value) -> HandlerFuture<'a>;
 
-/// Wraps `async fn(&CallCtx, Value) -> Result<Value, GatewayError>` as a [`Handler`].
+/// Wraps `async fn(&CallCtx, Value) -> Result<T, GatewayError>` as a [`Handler`], where `T` is
+/// a [`Value`] or a [`Reply`].
 #[macro_export]
 macro_rules! handler {
     ($f:path) => {{
@@ -29,7 +46,7 @@ macro_rules! handler {
             ctx: &'a $crate::gateway::CallCtx,
             param: ::serde_json::Value,
         ) -> $crate::gateway::catalogue::HandlerFuture<'a> {
-            Box::pin($f(ctx, param))
+            Box::pin(async move { $f(ctx, param).await.map(::core::convert::Into::into) })
         }
         boxed as $crate::gateway::catalogue::Handler
     }};

@@ -31,7 +31,7 @@ use kaifang_wire::{ApiError, envelope, errors};
 use serde_json::Value;
 
 use super::cache::{AppCache, AppEntry, Token, TokenCache};
-use super::catalogue::{self, Entry};
+use super::catalogue::{self, Entry, Reply};
 use super::directory::Directory;
 use super::error::GatewayError;
 use super::intake::{self, Intake, UploadedFile};
@@ -163,14 +163,15 @@ impl Gateway {
         let mut trace = Trace::default();
         let outcome = self.run(req, &request_id, &mut trace).await;
         let (body, code, outcome_name, message) = match &outcome {
-            Ok(data) => (
-                match trace.top_level {
-                    None => envelope::success(data, &request_id),
-                    Some(key) => envelope::success_with_top_level(
+            Ok(reply) => (
+                match (reply, trace.top_level) {
+                    (Reply::Json(data), None) => envelope::success(data, &request_id),
+                    (Reply::Json(data), Some(key)) => envelope::success_with_top_level(
                         &serde_json::json!({ key: data }),
                         &[(key, data)],
                         &request_id,
                     ),
+                    (Reply::RawJson(data), _) => envelope::success_raw(data, &request_id),
                 },
                 envelope::SUCCESS_RESULT,
                 "SUCCESS",
@@ -220,7 +221,7 @@ impl Gateway {
         req: Request,
         request_id: &str,
         trace: &mut Trace,
-    ) -> Result<Value, Failed> {
+    ) -> Result<Reply, Failed> {
         let rules = &self.platform.rules.traffic;
         let intake = intake::take(req, rules.max_body_bytes).await?;
         let sign_method = check_format(&intake)?;

@@ -12,7 +12,7 @@ use kaifang_commerce::vault::{self, DecryptItem, Decryptor};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::gateway::catalogue::{ApiMethod, field};
+use crate::gateway::catalogue::{ApiMethod, Reply, field};
 use crate::gateway::error::GatewayError;
 use crate::gateway::pipeline::CallCtx;
 use crate::handler;
@@ -445,14 +445,16 @@ async fn item_get(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
     Ok(items::get_item(&ctx.platform, ctx.merchant_id()?, item).await?)
 }
 
-async fn order_list(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn order_list(ctx: &CallCtx, param: Value) -> Result<Reply, GatewayError> {
     let q: CursorListParams = params(param)?;
-    Ok(query::order_cursor_list(&ctx.platform, ctx.merchant_id()?, &q).await?)
+    let json = query::order_cursor_list_json(&ctx.platform, ctx.merchant_id()?, &q).await?;
+    Ok(Reply::RawJson(json))
 }
 
-async fn order_detail(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn order_detail(ctx: &CallCtx, param: Value) -> Result<Reply, GatewayError> {
     let oid = id(&param, "oid")?;
-    Ok(query::order_detail(&ctx.platform, ctx.merchant_id()?, oid).await?)
+    let json = query::order_detail_json(&ctx.platform, ctx.merchant_id()?, oid).await?;
+    Ok(Reply::RawJson(json))
 }
 
 async fn deliver(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
