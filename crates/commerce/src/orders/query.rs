@@ -321,11 +321,17 @@ pub async fn order_cursor_list_json(
         None => NO_MORE.to_string(),
     };
     view::add_children(&p.db, &mut views).await?;
-    Ok(serde_json::to_vec(&Page {
-        page_size: q.page_size,
-        begin_time: q.begin_time,
-        end_time: q.end_time,
-        cursor,
-        order_list: views,
-    })?)
+    // An order is about 1.6 kB: one allocation instead of a dozen doublings up to ~128 kB.
+    let mut out = Vec::with_capacity(256 + views.len() * 2048);
+    serde_json::to_writer(
+        &mut out,
+        &Page {
+            page_size: q.page_size,
+            begin_time: q.begin_time,
+            end_time: q.end_time,
+            cursor,
+            order_list: views,
+        },
+    )?;
+    Ok(out)
 }
