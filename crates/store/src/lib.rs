@@ -34,6 +34,9 @@ pub enum Error {
     /// The connection string is not understood.
     #[error("unsupported database url {0:?}: use a path for SQLite or postgres://… for PostgreSQL")]
     Url(String),
+    /// A call's arguments do not fit its statement (a programming error).
+    #[error("bad statement arguments: {0}")]
+    Arguments(String),
 }
 
 /// Result alias for storage calls.
@@ -56,7 +59,7 @@ impl Error {
 }
 
 /// Which backend a [`Db`] talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     /// An SQLite file (the embedded default).
     Sqlite,

@@ -102,6 +102,16 @@ async fn bulk_orders_are_consistent_sealed_and_listable() {
         .await
         .unwrap();
     assert_eq!(bad, 0);
+    // Ids grow with creation time, as on the platform (and the indexes are appended to).
+    let out_of_order = e
+        .db
+        .scalar(
+            "SELECT COUNT(*) FROM orders a JOIN orders b ON b.id = a.id + 1 WHERE b.create_time < a.create_time",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(out_of_order, 0);
     // Personal data is sealed: masked forms only, and the decrypt API opens it.
     let r =
         // A paid or shipped order: a successful one may be past the 14-day decrypt window.
