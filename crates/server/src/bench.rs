@@ -51,18 +51,29 @@ pub struct Figures {
 
 /// `kaifang bench ceiling-server`: the bare server, printing `LISTEN <addr>` when ready.
 pub async fn serve_ceiling() -> std::io::Result<()> {
+    serve_ceiling_with(None).await
+}
+
+/// The bare server answering `body` (default: a small `open.user.seller.get` envelope) to
+/// every request. The cursor-list scenario passes a real page captured from the gateway, so
+/// the ceiling moves the same bytes.
+pub async fn serve_ceiling_with(body: Option<Vec<u8>>) -> std::io::Result<()> {
     use axum::routing::any;
     const BODY: &str = r#"{"result":1,"error_msg":"","code":"1","msg":"","sub_code":"","sub_msg":"","data":{"name":"商家","sex":"U","head":"","bigHead":"","openId":"f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0","sellerId":2,"staffInfo":null},"requestId":"00000000000000000000"}"#;
+    let body = body.map_or_else(|| Bytes::from_static(BODY.as_bytes()), Bytes::from);
     let app = axum::Router::new().route(
         "/{*rest}",
-        any(|| async {
-            (
-                [(
-                    axum::http::header::CONTENT_TYPE,
-                    kaifang_wire::envelope::CONTENT_TYPE,
-                )],
-                BODY,
-            )
+        any(move || {
+            let body = body.clone();
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        kaifang_wire::envelope::CONTENT_TYPE,
+                    )],
+                    body,
+                )
+            }
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -113,6 +124,21 @@ async fn request(
     bearer: Option<&str>,
     body: &str,
 ) -> Result<(u16, Value), String> {
+    let (status, bytes) = request_raw(addr, method, path, bearer, body).await?;
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    ))
+}
+
+/// One request on a fresh connection; the status and the body's bytes.
+async fn request_raw(
+    addr: &str,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: &str,
+) -> Result<(u16, Bytes), String> {
     let mut send = connect(addr).await?;
     let mut req = hyper::Request::builder()
         .method(method)
@@ -133,26 +159,56 @@ async fn request(
         .await
         .map_err(|e| e.to_string())?
         .to_bytes();
-    Ok((
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    ))
+    Ok((status, bytes))
+}
+
+/// What one connection sends: the next request's path and query, given the previous response
+/// body (`None` before the first).
+pub trait Script: Send + 'static {
+    /// The next path with its query string.
+    fn next_path(&mut self, previous: Option<&[u8]>) -> String;
+}
+
+/// The same request every time.
+struct Fixed(String);
+
+impl Script for Fixed {
+    fn next_path(&mut self, _previous: Option<&[u8]>) -> String {
+        self.0.clone()
+    }
 }
 
 /// Keeps `spec.connections` connections busy on `path`; returns figures for the server `pid`.
 async fn load(addr: &str, path: &str, pid: u32, spec: &LoadSpec) -> Result<Figures, String> {
+    let scripts = (0..spec.connections)
+        .map(|_| Box::new(Fixed(path.to_string())) as Box<dyn Script>)
+        .collect();
+    load_scripted(addr, scripts, pid, spec, None).await
+}
+
+/// Keeps one connection per script busy; returns figures for the server `pid`, sampling its
+/// memory into `rss` while measuring when given.
+async fn load_scripted(
+    addr: &str,
+    scripts: Vec<Box<dyn Script>>,
+    pid: u32,
+    spec: &LoadSpec,
+    rss: Option<&mut Rss>,
+) -> Result<Figures, String> {
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
-    for _ in 0..spec.connections {
+    for mut script in scripts {
         let mut send = connect(addr).await?;
-        let (addr, path) = (addr.to_string(), path.to_string());
+        let addr = addr.to_string();
         let (measuring, stop) = (measuring.clone(), stop.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat: Vec<u32> = Vec::with_capacity(1 << 16);
             let mut failures = 0u64;
+            let mut previous: Option<Bytes> = None;
             let _ = Empty::<Bytes>::new();
             while !stop.load(Ordering::Relaxed) {
+                let path = script.next_path(previous.as_deref());
                 let req = hyper::Request::get(path.as_str())
                     .header("host", addr.as_str())
                     .body(Full::new(Bytes::new()))
@@ -167,13 +223,14 @@ async fn load(addr: &str, path: &str, pid: u32, spec: &LoadSpec) -> Result<Figur
                     break;
                 };
                 let us = t.elapsed().as_micros() as u32;
+                let b = body.to_bytes();
                 if measuring.load(Ordering::Relaxed) {
                     lat.push(us);
-                    let b = body.to_bytes();
                     if !b.starts_with(br#"{"result":1,"#) {
                         failures += 1;
                     }
                 }
+                previous = Some(b);
             }
             (lat, failures)
         }));
@@ -182,7 +239,18 @@ async fn load(addr: &str, path: &str, pid: u32, spec: &LoadSpec) -> Result<Figur
     let cpu0 = cpu_us(pid)?;
     let t0 = Instant::now();
     measuring.store(true, Ordering::Relaxed);
-    tokio::time::sleep(Duration::from_secs(spec.seconds)).await;
+    match rss {
+        Some(rss) => {
+            // Sample the server's memory ten times a second while measuring.
+            let until = t0 + Duration::from_secs(spec.seconds);
+            while Instant::now() < until {
+                rss.sample(pid);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            rss.sample(pid);
+        }
+        None => tokio::time::sleep(Duration::from_secs(spec.seconds)).await,
+    }
     measuring.store(false, Ordering::Relaxed);
     let elapsed = t0.elapsed().as_secs_f64();
     let cpu1 = cpu_us(pid)?;
@@ -358,5 +426,353 @@ fn kaifang_sdk_params(app_key: &str, sign_secret: &str, token: &str, ts: i64) ->
         enc(app_key),
         enc(token),
         enc("{}")
+    )
+}
+
+/// The server's memory, from `/proc/<pid>/status`, kB.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rss {
+    /// Largest VmRSS sampled.
+    pub max_rss_kb: u64,
+    /// VmHWM (the kernel's peak resident set) at the last sample.
+    pub hwm_kb: u64,
+}
+
+impl Rss {
+    fn sample(&mut self, pid: u32) {
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+            return;
+        };
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse::<u64>().ok())
+        };
+        if let Some(v) = field("VmRSS:") {
+            self.max_rss_kb = self.max_rss_kb.max(v);
+        }
+        if let Some(v) = field("VmHWM:") {
+            self.hwm_kb = v;
+        }
+    }
+}
+
+/// `kaifang bench gateway --scenario cursor-list`: `open.order.cursor.list` pages over a shop
+/// with `orders` orders.
+#[derive(Debug, Clone)]
+pub struct CursorScenario {
+    /// Orders in the shop.
+    pub orders: u64,
+    /// Where the seeded database lives; reused when it already holds this many orders
+    /// (seeding a million takes a while). A temporary folder, removed afterwards, when absent.
+    pub data_dir: Option<std::path::PathBuf>,
+}
+
+/// One ERP connection paging through a 7-day window: each request carries the cursor of the
+/// previous response; after `"nomore"` it starts again.
+struct CursorWalk {
+    app_key: String,
+    sign_secret: String,
+    token: String,
+    begin: i64,
+    end: i64,
+    cursor: String,
+}
+
+/// The `"cursor"` value of a cursor-list response, found without parsing the whole page
+/// (the load generator shares the machine with the server).
+fn cursor_of(body: &[u8]) -> Option<&str> {
+    const KEY: &[u8] = br#""cursor":""#;
+    let at = body.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let len = body[at..].iter().position(|&b| b == b'"')?;
+    std::str::from_utf8(&body[at..at + len]).ok()
+}
+
+impl Script for CursorWalk {
+    fn next_path(&mut self, previous: Option<&[u8]>) -> String {
+        if let Some(body) = previous {
+            self.cursor = match cursor_of(body) {
+                Some(kaifang_commerce::orders::query::NO_MORE) | None => String::new(),
+                Some(c) => c.to_string(),
+            };
+        }
+        let param = format!(
+            r#"{{"orderViewStatus":1,"pageSize":50,"sort":1,"queryType":1,"beginTime":{},"endTime":{},"cpsType":0,"cursor":"{}"}}"#,
+            self.begin, self.end, self.cursor
+        );
+        let query = signed_query(
+            "open.order.cursor.list",
+            &self.app_key,
+            &self.sign_secret,
+            &self.token,
+            &param,
+            now_ms(),
+        );
+        format!("/open/order/cursor/list?{query}")
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Starts `kaifang demo` on `dir` and waits until it has written demo.json.
+fn start_demo(exe: &Path, dir: &Path, addr: &str) -> Result<Guard, String> {
+    // demo.json from an earlier run would make the wait return before the server listens.
+    let _ = std::fs::remove_file(dir.join("demo.json"));
+    let mut child = Command::new(exe)
+        .args(["demo", "--listen", addr, "--data-dir"])
+        .arg(dir)
+        .env("KAIFANG_RULES__QPS_FLOOR", "1000000")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    wait_for_file(&dir.join("demo.json"), &mut child)?;
+    Ok(Guard(child))
+}
+
+/// A free loopback address.
+fn free_addr() -> Result<String, String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    Ok(format!("127.0.0.1:{port}"))
+}
+
+/// The demo app's credentials and a fresh test-user token for the demo merchant.
+fn demo_credentials(
+    rt: &tokio::runtime::Runtime,
+    dir: &Path,
+    addr: &str,
+) -> Result<(String, String, String), String> {
+    let demo: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("demo.json")).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let user_id = demo["merchant"]["user_id"].as_i64().unwrap_or(0);
+    let app_key = s(&demo["app"]["app_key"]);
+    let (status, tok) = rt.block_on(request(
+        addr,
+        "POST",
+        &format!("/api/apps/{app_key}/test-users/{user_id}/token"),
+        Some(&s(&demo["developer"]["api_token"])),
+        "{}",
+    ))?;
+    if status != 200 {
+        return Err(format!("minting a test-user token: {status} {tok}"));
+    }
+    Ok((
+        app_key,
+        s(&demo["app"]["sign_secret"]),
+        s(&tok["access_token"]),
+    ))
+}
+
+/// Runs the cursor-list scenario and prints its report.
+pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), String> {
+    const DAY: i64 = 24 * 3600 * 1000;
+    const BAR_RPS: f64 = 5000.0;
+    const BAR_RSS_MB: f64 = 200.0;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let temporary = scenario.data_dir.is_none();
+    let dir = scenario.data_dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("kaifang-bench-cursor-{}", std::process::id()))
+    });
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let marker = dir.join("bench-seeded-orders");
+    let seeded = std::fs::read_to_string(&marker).ok();
+    if seeded.as_deref().map(str::trim) == Some(scenario.orders.to_string().as_str()) {
+        println!(
+            "reusing {} with {} seeded orders",
+            dir.display(),
+            scenario.orders
+        );
+    } else if seeded.is_some() || dir.join("kaifang.db").exists() {
+        return Err(format!(
+            "{} holds another data set: pass an empty or new --data-dir",
+            dir.display()
+        ));
+    } else {
+        let started = Instant::now();
+        let status = Command::new(&exe)
+            .args([
+                "seed",
+                "--orders",
+                &scenario.orders.to_string(),
+                "--data-dir",
+            ])
+            .arg(&dir)
+            .env("RUST_LOG", "warn")
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err(format!("kaifang seed failed: {status}"));
+        }
+        println!(
+            "seeded {} orders in {:.1} s",
+            scenario.orders,
+            started.elapsed().as_secs_f64()
+        );
+        std::fs::write(&marker, scenario.orders.to_string()).map_err(|e| e.to_string())?;
+    }
+
+    // The gateway.
+    let addr = free_addr()?;
+    let server = start_demo(&exe, &dir, &addr)?;
+    let (app_key, sign_secret, token) = demo_credentials(&rt, &dir, &addr)?;
+    let now = now_ms();
+    // Each connection pages through its own 7-day window of the last 56 days.
+    let walk = |c: usize| CursorWalk {
+        app_key: app_key.clone(),
+        sign_secret: sign_secret.clone(),
+        token: token.clone(),
+        begin: now - (c as i64 % 8 + 1) * 7 * DAY,
+        end: now - (c as i64 % 8) * 7 * DAY,
+        cursor: String::new(),
+    };
+    let first = walk(0).next_path(None);
+    let (status, page_bytes) = rt.block_on(request_raw(&addr, "GET", &first, None, ""))?;
+    let page: Value = serde_json::from_slice(&page_bytes).unwrap_or(Value::Null);
+    let listed = page["data"]["orderList"].as_array().map_or(0, Vec::len);
+    if status != 200 || page["result"] != 1 || listed != 50 {
+        return Err(format!(
+            "the first page should hold 50 orders: HTTP {status}, result {}, {listed} orders, {}",
+            page["result"], page["error_msg"]
+        ));
+    }
+    let mut rss = Rss::default();
+    rss.sample(server.0.id());
+    let idle_rss = rss.max_rss_kb;
+    let scripts = (0..spec.connections)
+        .map(|c| Box::new(walk(c)) as Box<dyn Script>)
+        .collect();
+    let gateway_figs = rt.block_on(load_scripted(
+        &addr,
+        scripts,
+        server.0.id(),
+        spec,
+        Some(&mut rss),
+    ))?;
+    drop(server);
+
+    // The ceiling: a bare server answering the same page.
+    let body_file = dir.join("bench-ceiling-body.json");
+    std::fs::write(&body_file, &page_bytes).map_err(|e| e.to_string())?;
+    let mut ceiling = Command::new(&exe)
+        .args(["bench", "ceiling-server", "--body-file"])
+        .arg(&body_file)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    {
+        use std::io::BufRead;
+        let out = ceiling.stdout.take().ok_or("no stdout")?;
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+    }
+    let ceiling = Guard(ceiling);
+    let ceiling_addr = line
+        .trim()
+        .strip_prefix("LISTEN ")
+        .ok_or("no LISTEN line")?
+        .to_string();
+    let ceiling_figs = rt.block_on(load(
+        &ceiling_addr,
+        "/open/order/cursor/list",
+        ceiling.0.id(),
+        spec,
+    ))?;
+    drop(ceiling);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    let report = |name: &str, f: &Figures| {
+        println!(
+            "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures)",
+            f.rps, f.cpu_us_per_req, f.p50_us, f.p99_us, f.requests, f.failures
+        );
+    };
+    println!(
+        "kaifang bench gateway --scenario cursor-list: {} orders, pageSize 50 (~{} kB a page), {} connections each paging its own 7-day window, {} s measured after 1 s warm-up, loopback keep-alive",
+        scenario.orders,
+        page_bytes.len() / 1024,
+        spec.connections,
+        spec.seconds
+    );
+    report("ceiling", &ceiling_figs);
+    report("gateway", &gateway_figs);
+    let mb = |kb: u64| kb as f64 / 1024.0;
+    println!(
+        "ratio     req/s gateway/ceiling = {:.2}x   CPU/req gateway/ceiling = {:.2}x   gateway {:.0} req/s (bar >= {BAR_RPS:.0}): {}",
+        gateway_figs.rps / ceiling_figs.rps.max(f64::MIN_POSITIVE),
+        gateway_figs.cpu_us_per_req / ceiling_figs.cpu_us_per_req.max(f64::MIN_POSITIVE),
+        gateway_figs.rps,
+        if gateway_figs.rps >= BAR_RPS {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    println!(
+        "memory    server VmRSS idle {:.0} MB, max under load {:.0} MB, VmHWM {:.0} MB (bar <= {BAR_RSS_MB:.0} MB): {}",
+        mb(idle_rss),
+        mb(rss.max_rss_kb),
+        mb(rss.hwm_kb),
+        if mb(rss.hwm_kb) <= BAR_RSS_MB {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    if gateway_figs.failures > 0 {
+        return Err(format!("{} gateway calls failed", gateway_figs.failures));
+    }
+    Ok(())
+}
+
+/// The signed query string of one call (MD5).
+fn signed_query(
+    method: &str,
+    app_key: &str,
+    sign_secret: &str,
+    token: &str,
+    param: &str,
+    ts: i64,
+) -> String {
+    use kaifang_wire::sign::{SignInput, SignMethod, sign};
+    let ts = ts.to_string();
+    let input = SignInput {
+        appkey: Some(app_key),
+        method: Some(method),
+        access_token: Some(token),
+        version: Some("1"),
+        sign_method: Some("MD5"),
+        timestamp: Some(&ts),
+        param: Some(param),
+    };
+    let signature = sign(&input, sign_secret, SignMethod::Md5);
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    format!(
+        "appkey={}&method={method}&access_token={}&version=1&signMethod=MD5&timestamp={ts}&param={}&sign={signature}",
+        enc(app_key),
+        enc(token),
+        enc(param)
     )
 }

@@ -48,7 +48,7 @@ pub async fn ensure(
 
     let operator = account(p, OPERATOR, Role::Operator, None).await?;
     let developer = merchant(p, DEVELOPER, "演示ERP商家", "演示ERP旗舰店").await?;
-    let merchant = merchant(p, MERCHANT, "演示商家", "开放平台演示小店").await?;
+    let merchant = demo_merchant(p).await?;
 
     developer_profile(
         p,
@@ -198,6 +198,12 @@ async fn account(
             .await
         }
     }
+}
+
+/// The demo merchant (`demo-merchant`), created with its shop when missing. `kaifang seed`
+/// fills this shop when no merchant is named.
+pub async fn demo_merchant(p: &Platform) -> Result<Account> {
+    merchant(p, MERCHANT, "演示商家", "开放平台演示小店").await
 }
 
 async fn merchant(

@@ -79,9 +79,24 @@ pub enum StartError {
 
 /// Opens the platform (database, vault, mailer) described by `settings`.
 pub async fn open_platform(settings: &Settings, clock: Arc<Clock>) -> Result<Platform, StartError> {
+    open_platform_for(settings, clock, false).await
+}
+
+/// As [`open_platform`]; with `bulk_load` an SQLite database opens tuned for a one-off bulk
+/// load (`kaifang seed`, see [`Db::open_sqlite_bulk`]), not for serving.
+pub async fn open_platform_for(
+    settings: &Settings,
+    clock: Arc<Clock>,
+    bulk_load: bool,
+) -> Result<Platform, StartError> {
     let dir = &settings.data_dir;
     std::fs::create_dir_all(dir).map_err(|e| StartError::DataDir(dir.display().to_string(), e))?;
-    let db = Db::open(settings.database_url.as_deref(), &dir.join("kaifang.db")).await?;
+    let db = Db::open_for(
+        settings.database_url.as_deref(),
+        &dir.join("kaifang.db"),
+        bulk_load,
+    )
+    .await?;
     db.migrate().await?;
     let vault = match &settings.vault_key {
         Some(k) => Vault::from_base64(k).map_err(|e| StartError::Config(e.message))?,

@@ -51,9 +51,11 @@ struct SeedArgs {
     /// A TOML configuration file (for the vault key).
     #[arg(long, env = "KAIFANG_CONFIG")]
     config: Option<PathBuf>,
-    /// The merchant (seller) user id whose shop gets the orders.
+    /// The merchant (seller) user id whose shop gets the orders [default: the demo merchant
+    /// `demo-merchant`, created when missing, so `kaifang demo` on the same data dir serves
+    /// the seeded shop].
     #[arg(long)]
-    merchant_user_id: i64,
+    merchant_user_id: Option<i64>,
     /// How many orders to write.
     #[arg(long)]
     orders: u64,
@@ -69,6 +71,17 @@ enum BenchCommand {
         /// Measured seconds per target.
         #[arg(long, default_value_t = 5)]
         seconds: u64,
+        /// What to call: `seller-get` (open.user.seller.get on the demo data) or `cursor-list`
+        /// (open.order.cursor.list, pageSize 50, over a shop seeded with --orders orders).
+        #[arg(long, value_enum, default_value_t = Scenario::SellerGet)]
+        scenario: Scenario,
+        /// cursor-list: orders in the shop.
+        #[arg(long, default_value_t = 1_000_000)]
+        orders: u64,
+        /// cursor-list: keep the seeded database here and reuse it on the next run
+        /// [default: a temporary folder, removed afterwards].
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
     },
     /// End-to-end push deliveries/s and created->received latency (see src/push_bench.rs).
     Push {
@@ -87,7 +100,20 @@ enum BenchCommand {
     },
     /// The bare server the gateway is compared with (started by `bench gateway`).
     #[command(hide = true)]
-    CeilingServer,
+    CeilingServer {
+        /// Answer with this file's bytes instead of a small fixed envelope.
+        #[arg(long)]
+        body_file: Option<PathBuf>,
+    },
+}
+
+/// `kaifang bench gateway --scenario`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Scenario {
+    /// open.user.seller.get on the demo data.
+    SellerGet,
+    /// open.order.cursor.list pages over a seeded shop.
+    CursorList,
 }
 
 #[derive(Args)]
@@ -174,10 +200,22 @@ fn bench(b: BenchCommand) -> ExitCode {
         BenchCommand::Gateway {
             connections,
             seconds,
-        } => kaifang_server::bench::gateway(&kaifang_server::bench::LoadSpec {
-            connections,
-            seconds,
-        }),
+            scenario,
+            orders,
+            data_dir,
+        } => {
+            let spec = kaifang_server::bench::LoadSpec {
+                connections,
+                seconds,
+            };
+            match scenario {
+                Scenario::SellerGet => kaifang_server::bench::gateway(&spec),
+                Scenario::CursorList => kaifang_server::bench::cursor_list(
+                    &spec,
+                    &kaifang_server::bench::CursorScenario { orders, data_dir },
+                ),
+            }
+        }
         BenchCommand::Push {
             events,
             rate,
@@ -189,13 +227,19 @@ fn bench(b: BenchCommand) -> ExitCode {
             seconds,
             database_url,
         }),
-        BenchCommand::CeilingServer => tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())
-            .and_then(|rt| {
-                rt.block_on(kaifang_server::bench::serve_ceiling())
+        BenchCommand::CeilingServer { body_file } => body_file
+            .map(std::fs::read)
+            .transpose()
+            .map_err(|e| format!("--body-file: {e}"))
+            .and_then(|body| {
+                tokio::runtime::Builder::new_multi_thread()
+                    .enable_all()
+                    .build()
                     .map_err(|e| e.to_string())
+                    .and_then(|rt| {
+                        rt.block_on(kaifang_server::bench::serve_ceiling_with(body))
+                            .map_err(|e| e.to_string())
+                    })
             }),
     };
     match result {
@@ -261,9 +305,10 @@ fn seed(a: &SeedArgs) -> ExitCode {
         }
     };
     let result = rt.block_on(async {
-        let platform = kaifang_server::open_platform(&settings, Arc::new(Clock::system()))
-            .await
-            .map_err(|e| e.to_string())?;
+        let platform =
+            kaifang_server::open_platform_for(&settings, Arc::new(Clock::system()), true)
+                .await
+                .map_err(|e| e.to_string())?;
         let bar = indicatif::ProgressBar::new(a.orders);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
@@ -272,25 +317,32 @@ fn seed(a: &SeedArgs) -> ExitCode {
             .map_err(|e| e.to_string())?
             .progress_chars("=> "),
         );
+        let merchant = match a.merchant_user_id {
+            Some(id) => id,
+            None => {
+                kaifang_server::demo::demo_merchant(&platform)
+                    .await
+                    .map_err(|e| e.message)?
+                    .id
+            }
+        };
         let started = std::time::Instant::now();
-        let stats =
-            kaifang_commerce::seed::bulk_orders(&platform, a.merchant_user_id, a.orders, |n| {
-                bar.set_position(n)
-            })
-            .await
-            .map_err(|e| e.to_string())?;
+        let stats = kaifang_commerce::seed::bulk_orders(&platform, merchant, a.orders, |n| {
+            bar.set_position(n)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
         bar.finish();
         let secs = started.elapsed().as_secs_f64();
         platform.db.close().await;
-        Ok::<_, String>((stats, secs))
+        Ok::<_, String>((stats, secs, merchant))
     });
     match result {
-        Ok((stats, secs)) => {
+        Ok((stats, secs, merchant)) => {
             println!(
-                "wrote {} orders and {} logistics packages for merchant {} in {secs:.1} s ({:.0} orders/s)",
+                "wrote {} orders and {} logistics packages for merchant {merchant} in {secs:.1} s ({:.0} orders/s)",
                 stats.orders,
                 stats.packages,
-                a.merchant_user_id,
                 stats.orders as f64 / secs.max(0.001)
             );
             ExitCode::SUCCESS
