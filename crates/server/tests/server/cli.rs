@@ -1,5 +1,6 @@
 //! The `kaifang` binary itself: `sign` on the protocol's worked vectors, `demo` start-up,
-//! credentials and idempotent restarts, `serve` with a config file and environment overrides.
+//! credentials and idempotent restarts, `serve` with a config file and environment overrides,
+//! `seed` filling the demo shop that `demo` then serves.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -314,4 +315,82 @@ async fn serve_reads_config_file_and_environment() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[tokio::test]
+async fn seed_fills_the_demo_shop_that_demo_then_serves() {
+    let dir = kaifang_store::testing::TempDir::new().unwrap();
+    let data = dir.0.to_str().unwrap().to_string();
+    let out = Command::new(BIN)
+        .args(["seed", "--orders", "1200", "--data-dir", &data])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let merchant: i64 = text
+        .split("for merchant ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no merchant in {text:?}"));
+    assert!(text.starts_with("wrote 1200 orders"), "{text}");
+
+    let (_server, base) = start(&["demo", "--data-dir", &data], &[]);
+    wait_healthy(&base, Duration::from_secs(10)).await;
+    let demo = wait_file(&dir.0.join("demo.json")).await;
+    assert_eq!(demo["merchant"]["user_id"], merchant, "{demo}");
+    let dev = demo["developer"]["api_token"].as_str().unwrap();
+    let app_key = demo["app"]["app_key"].as_str().unwrap();
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{base}/api/apps/{app_key}/test-users/{merchant}/token"
+        ))
+        .bearer_auth(dev)
+        .send()
+        .await
+        .unwrap();
+    let token = r.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = kaifang_sdk::Client::new(
+        base.clone(),
+        kaifang_sdk::Credentials {
+            app_key: app_key.into(),
+            app_secret: demo["app"]["app_secret"].as_str().unwrap().into(),
+            sign_secret: demo["app"]["sign_secret"].as_str().unwrap().into(),
+        },
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let day = 24 * 3600 * 1000;
+    // About 140 of the 1200 orders fall in any week of the 60 days: three pages of 50.
+    let mut cursor = String::new();
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let page = client
+            .call(
+                "open.order.cursor.list",
+                &token,
+                &serde_json::json!({"orderViewStatus": 1, "pageSize": 50, "beginTime": now - 7 * day, "endTime": now, "cursor": cursor}),
+            )
+            .await
+            .unwrap();
+        for o in page["orderList"].as_array().unwrap() {
+            seen.push(o["orderBaseInfo"]["createTime"].as_i64().unwrap());
+        }
+        cursor = page["cursor"].as_str().unwrap().to_string();
+        if cursor == "nomore" {
+            break;
+        }
+    }
+    assert_eq!(cursor, "nomore");
+    assert!(seen.len() > 50, "{} orders in the last week", seen.len());
+    assert!(seen.windows(2).all(|w| w[0] >= w[1]), "newest first");
 }
