@@ -5,7 +5,7 @@
 //! One job per module: [`settings`] (push switch, URL, subscriptions), [`fanout`] (outbox →
 //! messages, with K4001's five filters), [`delivery`] (one encrypted POST and its receipt),
 //! [`retry`] (the schedule), [`heartbeat`] (pause and resume a URL), [`log`] (the message log,
-//! re-push, daily success rate), [`ssrf`] (which addresses a push URL may reach) and [`worker`]
+//! re-push, daily success rate), [`ssrf`] (which addresses a push URL may reach), [`tls`] (https with rustls and ring) and [`worker`]
 //! (the tasks that run it all, claiming and batching).
 
 pub mod batch;
@@ -16,6 +16,7 @@ pub mod log;
 pub mod retry;
 pub mod settings;
 pub mod ssrf;
+pub mod tls;
 pub mod worker;
 
 pub use worker::Worker;

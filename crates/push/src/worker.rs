@@ -49,7 +49,6 @@ use tokio::task::JoinHandle;
 use crate::delivery::{Outcome, Sender};
 use crate::fanout::{self, Admission};
 use crate::retry::{self, AfterFailure};
-use crate::ssrf::Policy;
 use crate::{batch, heartbeat, settings};
 
 /// At most this many attempts may be sent and not yet recorded (what a crash can repeat).
@@ -78,10 +77,7 @@ impl Worker {
         let (done_tx, done_rx) = mpsc::unbounded_channel();
         let (stop, stop_rx) = watch::channel(false);
         let shared = Arc::new(Shared {
-            sender: Sender::new(
-                p.rules.push.timeout_ms,
-                Policy::for_sandbox(p.rules.sandbox),
-            ),
+            sender: Sender::for_platform(&p)?,
             p,
             endpoints: Mutex::new(HashMap::new()),
             done: done_tx,

@@ -155,6 +155,8 @@ fn load_or_create_vault_key(dir: &std::path::Path) -> Result<Vault, StartError> 
 
 /// Starts serving on `settings.listen` with the given clock.
 pub async fn start(settings: &Settings, clock: Arc<Clock>) -> Result<Server, StartError> {
+    // One TLS provider in the whole process: ring.
+    kaifang_push::tls::install_default_provider();
     let platform = Arc::new(open_platform(settings, clock).await?);
     serve(settings, platform).await
 }

@@ -17,3 +17,4 @@ mod push_crash;
 mod push_flow;
 mod push_isolation;
 mod push_retry;
+mod push_tls;
