@@ -57,6 +57,10 @@ const UNRECORDED_CAP: usize = 256;
 /// Messages queued per endpoint before fresh ones are left to the scheduler.
 const QUEUE_PER_SLOT: usize = 64;
 
+/// After a batch fails, each of its events is fanned out alone up to this many times before it
+/// is given up (a busy database gets a second chance; a poison event fails every time).
+const SOLO_TRIES: u32 = 2;
+
 /// A running worker; stop it with [`Worker::stop`].
 pub struct Worker {
     stop: watch::Sender<bool>,
@@ -237,7 +241,7 @@ async fn fan_out_loop(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
         if idle && !pause(&mut stop, p.rules.push.poll_ms).await {
             return;
         }
-        let events = match fanout::pending(&p, p.rules.push.batch).await {
+        let pending = match fanout::pending(&p, p.rules.push.batch).await {
             Ok(e) => e,
             Err(e) => {
                 tracing::warn!(error = %e.message, "push fan-out: reading the outbox failed");
@@ -245,32 +249,110 @@ async fn fan_out_loop(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
                 continue;
             }
         };
-        if events.is_empty() {
-            idle = true;
-            continue;
-        }
-        idle = events.len() < p.rules.push.batch;
-        let turn = shared.writes.lock().await;
-        let result = fanout::fan_out(&p, &events, shared.as_ref(), &mut open_ids).await;
-        drop(turn);
-        match result {
-            Ok(stored) => {
-                for m in stored.into_iter().filter(|m| m.leased) {
-                    if let Some(e) = shared.endpoint(m.app_id) {
-                        e.enqueue(Job {
-                            id: m.id,
-                            payload: m.payload,
-                            step: 0,
-                        });
-                    }
+        let read = pending.events.len() + pending.unreadable.len();
+        idle = read < p.rules.push.batch;
+        for (outbox_id, why) in &pending.unreadable {
+            let turn = shared.writes.lock().await;
+            let result = fanout::give_up_unreadable(&p, *outbox_id).await;
+            drop(turn);
+            match result {
+                Ok(()) => tracing::warn!(
+                    outbox_id,
+                    error = %why,
+                    "push: an outbox row cannot be read; it is given up (nothing sent) so that the events behind it flow"
+                ),
+                Err(e) => {
+                    tracing::warn!(outbox_id, error = %e.message, "push: giving up an unreadable outbox row failed");
+                    idle = true;
                 }
             }
-            Err(e) => {
-                tracing::warn!(error = %e.message, "push fan-out failed; retrying");
+        }
+        if pending.events.is_empty() {
+            continue;
+        }
+        if let Err(e) = fan_out_batch(&shared, &pending.events, &mut open_ids).await {
+            tracing::warn!(error = %e.message, n = pending.events.len(), "push fan-out of a batch failed; fanning its events out one at a time");
+            if !isolate(&shared, &pending.events, &mut open_ids).await {
                 idle = true;
             }
         }
     }
+}
+
+/// Fans out `events` in one transaction and hands the leased messages to their endpoints.
+async fn fan_out_batch(
+    shared: &Arc<Shared>,
+    events: &[fanout::OutboxEvent],
+    open_ids: &mut HashMap<(i64, i64), String>,
+) -> Result<()> {
+    let turn = shared.writes.lock().await;
+    let result = fanout::fan_out(&shared.p, events, shared.as_ref(), open_ids).await;
+    drop(turn);
+    for m in result?.into_iter().filter(|m| m.leased) {
+        if let Some(e) = shared.endpoint(m.app_id) {
+            e.enqueue(Job {
+                id: m.id,
+                payload: m.payload,
+                step: 0,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Poison-event isolation: after a batch failed, fans its events out one at a time; an event
+/// that keeps failing on its own while the database answers is given up ([`fanout::give_up`]:
+/// dropped as `fanout_failed`, with a warning) so that the events behind it flow. False when
+/// the failure looks like the database's (then nothing is given up and the caller backs off).
+async fn isolate(
+    shared: &Arc<Shared>,
+    events: &[fanout::OutboxEvent],
+    open_ids: &mut HashMap<(i64, i64), String>,
+) -> bool {
+    let p = &shared.p;
+    for e in events {
+        let mut failure = None;
+        for attempt in 0..SOLO_TRIES {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+            }
+            match fan_out_batch(shared, std::slice::from_ref(e), open_ids).await {
+                Ok(()) => {
+                    failure = None;
+                    break;
+                }
+                Err(err) => failure = Some(err),
+            }
+        }
+        let Some(err) = failure else {
+            continue;
+        };
+        // A database that does not answer fails every event: not this event's fault.
+        if let Err(db) = p.db.scalar("SELECT 1", &[]).await {
+            tracing::warn!(error = %db, "push fan-out: the database does not answer; retrying later");
+            return false;
+        }
+        tracing::warn!(
+            outbox_id = e.id,
+            event = %e.event,
+            biz_id = e.biz_id,
+            error = %err.message,
+            "push: an event fails to fan out on its own; it is dropped (fanout_failed) so that the events behind it flow"
+        );
+        let turn = shared.writes.lock().await;
+        let mut result = fanout::give_up(p, e, &err.message).await;
+        if let Err(why) = &result {
+            // Even recording the drop fails: take the event out of the way all the same.
+            tracing::warn!(outbox_id = e.id, error = %why.message, "push: recording the dropped event failed; marking it dispatched only");
+            result = fanout::give_up_unreadable(p, e.id).await;
+        }
+        drop(turn);
+        if let Err(why) = result {
+            tracing::warn!(outbox_id = e.id, error = %why.message, "push: giving up an event failed; retrying later");
+            return false;
+        }
+    }
+    true
 }
 
 async fn endpoint_loop(

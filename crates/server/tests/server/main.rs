@@ -18,3 +18,4 @@ mod push_flow;
 mod push_isolation;
 mod push_retry;
 mod push_tls;
+mod push_poison;
