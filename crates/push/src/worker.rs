@@ -35,16 +35,18 @@
 //! committed it stays `pending` and is claimed again after a restart. Hence at-least-once, with
 //! the same `eventId` on every attempt.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use kaifang_platform::apps::AppState;
 use kaifang_platform::{Platform, Result};
 use kaifang_store::{Arg, args};
 use kaifang_wire::push::{PushKey, TEST_MESSAGE};
 use tokio::sync::{Notify, Semaphore, mpsc, watch};
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 
 use crate::delivery::{Outcome, Sender};
 use crate::fanout::{self, Admission};
@@ -85,7 +87,8 @@ impl Worker {
             p,
             endpoints: Mutex::new(HashMap::new()),
             done: done_tx,
-            endpoint_tasks: Mutex::new(Vec::new()),
+            tasks: Mutex::new(Some(JoinSet::new())),
+            swept: Mutex::new(HashSet::new()),
             unrecorded: AtomicUsize::new(0),
             recorded: Notify::new(),
             writes: tokio::sync::Mutex::new(()),
@@ -102,16 +105,23 @@ impl Worker {
         })
     }
 
-    /// Stops every task. In-flight attempts are abandoned: their messages stay pending and are
-    /// delivered after the next start.
+    /// Stops every task: the loops, the endpoints, in-flight deliveries and heartbeats. When it
+    /// returns, nothing of this worker runs any more (no request is sent, nothing is recorded).
+    /// In-flight attempts are abandoned: their messages stay pending and are delivered after
+    /// the next start.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        let endpoint_tasks = std::mem::take(&mut *lock(&self.shared.endpoint_tasks));
-        for t in self.tasks.iter().chain(endpoint_tasks.iter()) {
+        // Taking the set first: a task that tries to spawn from now on spawns nothing.
+        let spawned = lock(&self.shared.tasks).take();
+        for t in &self.tasks {
             t.abort();
         }
-        for t in self.tasks.into_iter().chain(endpoint_tasks) {
+        for t in self.tasks {
             let _ = t.await;
+        }
+        if let Some(mut set) = spawned {
+            set.abort_all();
+            while set.join_next().await.is_some() {}
         }
     }
 }
@@ -126,7 +136,11 @@ struct Shared {
     sender: Sender,
     endpoints: Mutex<HashMap<i64, Arc<Endpoint>>>,
     done: mpsc::UnboundedSender<Done>,
-    endpoint_tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Every task spawned besides the three loops (endpoint loops, deliveries, heartbeats), so
+    /// that [`Worker::stop`] ends them; `None` once stopped.
+    tasks: Mutex<Option<JoinSet<()>>>,
+    /// Deleted apps whose pending messages were dropped.
+    swept: Mutex<HashSet<i64>>,
     /// Attempts sent or in flight whose outcome is not yet committed. Bounded (UNRECORDED_CAP) so
     /// that a crash repeats at most that many deliveries: sending waits for the completer.
     unrecorded: AtomicUsize,
@@ -140,7 +154,9 @@ struct Shared {
 /// One app's push URL with its own queue and concurrency.
 struct Endpoint {
     conf: Mutex<Conf>,
-    queue: mpsc::UnboundedSender<Job>,
+    /// `None` once retired (the app was deleted): the endpoint's task ends when it has drained
+    /// its queue, sending nothing more.
+    queue: Mutex<Option<mpsc::UnboundedSender<Job>>>,
     /// Jobs handed over and not yet sent.
     queued: AtomicUsize,
     heartbeat: Mutex<Beat>,
@@ -167,9 +183,18 @@ impl Endpoint {
 
     fn enqueue(&self, job: Job) {
         self.queued.fetch_add(1, Ordering::AcqRel);
-        if self.queue.send(job).is_err() {
+        let sent = lock(&self.queue)
+            .as_ref()
+            .is_some_and(|q| q.send(job).is_ok());
+        if !sent {
             self.queued.fetch_sub(1, Ordering::AcqRel);
         }
+    }
+
+    /// Takes no more work; queued jobs are skipped (their messages keep their lease and state).
+    fn retire(&self) {
+        lock(&self.conf).on = false;
+        lock(&self.queue).take();
     }
 }
 
@@ -215,6 +240,42 @@ impl Shared {
 
     fn endpoint(&self, app_id: i64) -> Option<Arc<Endpoint>> {
         lock(&self.endpoints).get(&app_id).cloned()
+    }
+
+    /// Spawns a task that [`Worker::stop`] will end; after stop, spawns nothing.
+    fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
+        let mut tasks = lock(&self.tasks);
+        if let Some(set) = tasks.as_mut() {
+            // Reap the finished ones so that the set holds only live tasks.
+            while set.try_join_next().is_some() {}
+            set.spawn(task);
+        }
+    }
+
+    /// Drops the pending messages of deleted app `app_id` (`app_deleted`): they are never
+    /// retried and no longer claimed.
+    async fn sweep_deleted(&self, app_id: i64) -> Result<()> {
+        let now = self.p.now();
+        let turn = self.writes.lock().await;
+        let n = self
+            .p
+            .db
+            .execute(
+                "UPDATE push_messages SET status = 'dropped', drop_reason = $1, next_attempt_at = NULL,
+                    lease_until = NULL, updated_at = $2 WHERE app_id = $3 AND status = 'pending'",
+                &args![fanout::Drop::AppDeleted.as_str(), now, app_id],
+            )
+            .await?;
+        drop(turn);
+        lock(&self.swept).insert(app_id);
+        if n > 0 {
+            tracing::info!(
+                app_id,
+                dropped = n,
+                "push: the app was deleted; its pending messages are dropped"
+            );
+        }
+        Ok(())
     }
 }
 
@@ -365,10 +426,17 @@ async fn endpoint_loop(
         let Ok(permit) = slots.clone().acquire_owned().await else {
             return;
         };
+        if !lock(&endpoint.conf).on {
+            // Push was turned off or the app deleted since the job was queued: the message
+            // keeps its state (and its lease, which runs out) and is not sent.
+            endpoint.queued.fetch_sub(1, Ordering::AcqRel);
+            continue;
+        }
         shared.wait_for_completer().await;
-        let shared = shared.clone();
+        let task_shared = shared.clone();
         let endpoint = endpoint.clone();
-        tokio::spawn(async move {
+        shared.spawn(async move {
+            let shared = task_shared;
             let conf = lock(&endpoint.conf).clone();
             let outcome = shared.sender.send(&conf.url, &conf.key, &job.payload).await;
             endpoint.queued.fetch_sub(1, Ordering::AcqRel);
@@ -455,9 +523,10 @@ async fn complete(p: &Platform, batch: &[Done]) -> Result<()> {
             AfterFailure::RetryAt(t) => ("pending", Some(t)),
             AfterFailure::Fail => ("failed", None),
         };
+        // Only while pending: a message dropped meanwhile (its app deleted) stays dropped.
         tx.execute(
             "UPDATE push_messages SET status = $1, attempts = attempts + 1, step = $2, next_attempt_at = $3,
-                lease_until = NULL, last_error = $4, updated_at = $5 WHERE id = $6",
+                lease_until = NULL, last_error = $4, updated_at = $5 WHERE id = $6 AND status = 'pending'",
             &args![status, failures, next, d.outcome.reason.as_deref(), d.at, d.id],
         )
         .await?;
@@ -488,13 +557,23 @@ async fn refresh_endpoints(shared: &Arc<Shared>) -> Result<()> {
     let rows = p
         .db
         .fetch_all(
-            "SELECT s.app_id, s.enabled, s.url, s.paused_at, s.updated_at, a.app_key FROM push_settings s
-             JOIN apps a ON a.id = s.app_id WHERE a.app_key IS NOT NULL AND a.state <> 'deleted'",
+            "SELECT s.app_id, s.enabled, s.url, s.paused_at, s.updated_at, a.app_key, a.state FROM push_settings s
+             JOIN apps a ON a.id = s.app_id WHERE a.app_key IS NOT NULL",
             &[],
         )
         .await?;
     for r in &rows {
         let app_id = r.i64("app_id")?;
+        if r.text("state")? == AppState::Deleted.as_str() {
+            let retired = lock(&shared.endpoints).remove(&app_id);
+            if let Some(e) = retired {
+                e.retire();
+            }
+            if !lock(&shared.swept).contains(&app_id) {
+                shared.sweep_deleted(app_id).await?;
+            }
+            continue;
+        }
         let url = r.opt_text("url")?.unwrap_or_default();
         let on = r.bool("enabled")? && !url.is_empty();
         let paused = r.opt_i64("paused_at")?.is_some();
@@ -514,7 +593,7 @@ async fn refresh_endpoints(shared: &Arc<Shared>) -> Result<()> {
                 on,
                 paused,
             }),
-            queue: tx,
+            queue: Mutex::new(Some(tx)),
             queued: AtomicUsize::new(0),
             // Saving the URL tested it: the first heartbeat is one interval after that.
             heartbeat: Mutex::new(Beat {
@@ -523,8 +602,7 @@ async fn refresh_endpoints(shared: &Arc<Shared>) -> Result<()> {
             }),
         });
         lock(&shared.endpoints).insert(app_id, endpoint.clone());
-        let task = tokio::spawn(endpoint_loop(shared.clone(), endpoint, rx));
-        lock(&shared.endpoint_tasks).push(task);
+        shared.spawn(endpoint_loop(shared.clone(), endpoint, rx));
     }
     Ok(())
 }
@@ -553,8 +631,9 @@ fn heartbeats(shared: &Arc<Shared>) {
             beat.running = true;
             beat.next_at = now + heartbeat_interval(&shared.p);
         }
-        let shared = shared.clone();
-        tokio::spawn(async move {
+        let task_shared = shared.clone();
+        shared.spawn(async move {
+            let shared = task_shared;
             let outcome = shared.sender.send(&conf.url, &conf.key, TEST_MESSAGE).await;
             match heartbeat::record(&shared.p, app_id, &conf.url, &outcome).await {
                 Ok(change) => {
@@ -591,6 +670,16 @@ async fn claim_due(shared: &Arc<Shared>) -> Result<()> {
     for r in &due {
         let app_id = r.i64("app_id")?;
         let Some(e) = shared.endpoint(app_id) else {
+            // Messages stored for an app deleted meanwhile (fan-out judged it before the
+            // deletion) are dropped, not left pending for ever.
+            let state =
+                p.db.fetch_optional("SELECT state FROM apps WHERE id = $1", &args![app_id])
+                    .await?;
+            if let Some(state) = state
+                && state.text("state")? == AppState::Deleted.as_str()
+            {
+                shared.sweep_deleted(app_id).await?;
+            }
             continue;
         };
         if !e.takes_work(limit / 2) {

@@ -54,6 +54,13 @@ impl Server {
         self.platform.db.close().await;
     }
 
+    /// Stops the push worker alone, the HTTP side serving on (what [`Server::stop`] does first).
+    pub async fn stop_push(&mut self) {
+        if let Some(w) = self.push.take() {
+            w.stop().await;
+        }
+    }
+
     /// Waits until the server stops (it stops on Ctrl-C or SIGTERM when started by the binary).
     pub async fn wait(self) -> std::io::Result<()> {
         self.task.await.map_err(std::io::Error::other)?

@@ -34,6 +34,8 @@ pub struct ReceiverState {
     pub mode: Mutex<Mode>,
     /// Whether heartbeats and URL tests are answered correctly.
     pub heartbeat_ok: Mutex<bool>,
+    /// How long heartbeats and URL tests wait before their answer.
+    pub heartbeat_delay: Mutex<Duration>,
     /// Every real message request: (envelope, when, answered ok).
     pub messages: Mutex<Vec<(Value, Instant, bool)>>,
     pub heartbeats: AtomicUsize,
@@ -61,6 +63,10 @@ async fn receive(State(s): State<Arc<ReceiverState>>, body: String) -> (StatusCo
     let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     if v["test"] == json!(true) && v.get("eventId").is_none() {
         s.heartbeats.fetch_add(1, Ordering::SeqCst);
+        let delay = *s.heartbeat_delay.lock().unwrap();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
         if *s.heartbeat_ok.lock().unwrap() {
             return ok;
         }
@@ -89,6 +95,7 @@ impl Receiver {
             key: push_key.into(),
             mode: Mutex::new(mode),
             heartbeat_ok: Mutex::new(true),
+            heartbeat_delay: Mutex::new(Duration::ZERO),
             messages: Mutex::new(Vec::new()),
             heartbeats: AtomicUsize::new(0),
             requests: AtomicUsize::new(0),
