@@ -304,8 +304,8 @@ pub async fn fan_out(
         }
     }
     let mut rest = rows.as_slice();
-    for size in batch::plan(rows.len()) {
-        let (chunk, tail) = rest.split_at(batch::SIZES[size]);
+    for size in batch::plan_messages(rows.len()) {
+        let (chunk, tail) = rest.split_at(batch::MESSAGE_SIZES[size]);
         rest = tail;
         let a: Vec<Arg> = chunk.iter().flat_map(|r| r.iter().cloned()).collect();
         for r in tx.fetch_all(&batch::INSERT_MESSAGES[size], &a).await? {

@@ -12,7 +12,8 @@
 //!
 //! scheduler task (every tick_ms): endpoint settings, heartbeats, and claims of due messages
 //! (retries, re-pushes, messages that waited for a paused or busy endpoint, work left by a
-//! crash) by conditional UPDATE.
+//! crash) by conditional UPDATE; woken before its tick when an endpoint whose queue was full
+//! has drained half of it, and then claims as much as the queue has room for in one statement.
 //! ```
 //!
 //! Claiming: `UPDATE push_messages SET lease_until = now + lease WHERE id IN (due ids) AND
@@ -37,9 +38,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kaifang_platform::apps::AppState;
 use kaifang_platform::{Platform, Result};
@@ -55,6 +56,13 @@ use crate::{batch, heartbeat, settings};
 
 /// At most this many attempts may be sent and not yet recorded (what a crash can repeat).
 const UNRECORDED_CAP: usize = 256;
+
+/// The completer records outcomes in batches: when fewer than this many are waiting, it waits
+/// up to [`COMPLETER_WINDOW`] for more. Outcomes are recorded after the receipt (the receiver
+/// does not wait for it), and each SQLite commit rewrites the same hot pages into the WAL, so
+/// a few large transactions cost far less than many small ones.
+const COMPLETER_FILL: usize = 128;
+const COMPLETER_WINDOW: Duration = Duration::from_millis(10);
 
 /// Messages queued per endpoint before fresh ones are left to the scheduler.
 const QUEUE_PER_SLOT: usize = 64;
@@ -91,6 +99,7 @@ impl Worker {
             swept: Mutex::new(HashSet::new()),
             unrecorded: AtomicUsize::new(0),
             recorded: Notify::new(),
+            wake: Notify::new(),
             writes: tokio::sync::Mutex::new(()),
         });
         let tasks = vec![
@@ -145,6 +154,9 @@ struct Shared {
     /// that a crash repeats at most that many deliveries: sending waits for the completer.
     unrecorded: AtomicUsize,
     recorded: Notify,
+    /// Wakes the scheduler before its tick: an endpoint with a backlog in the database has
+    /// drained half its queue.
+    wake: Notify,
     /// Serialises this worker's write transactions. SQLite has one writer; without this queue
     /// (FIFO) its busy handler lets a writer that commits and begins again (fan-out) starve one
     /// that sleeps between tries (the completer).
@@ -159,6 +171,9 @@ struct Endpoint {
     queue: Mutex<Option<mpsc::UnboundedSender<Job>>>,
     /// Jobs handed over and not yet sent.
     queued: AtomicUsize,
+    /// Messages are due in the database that the queue had no room for: claim them as soon as
+    /// it has, instead of at the next tick.
+    backlog: AtomicBool,
     heartbeat: Mutex<Beat>,
 }
 
@@ -281,8 +296,14 @@ impl Shared {
 
 impl Admission for Shared {
     fn admits(&self, app_id: i64) -> bool {
-        self.endpoint(app_id)
-            .is_some_and(|e| e.takes_work(self.queue_limit()))
+        let Some(e) = self.endpoint(app_id) else {
+            return false;
+        };
+        let admitted = e.takes_work(self.queue_limit());
+        if !admitted {
+            e.backlog.store(true, Ordering::Release);
+        }
+        admitted
     }
 }
 
@@ -346,10 +367,20 @@ async fn fan_out_batch(
     events: &[fanout::OutboxEvent],
     open_ids: &mut HashMap<(i64, i64), String>,
 ) -> Result<()> {
+    let asked = Instant::now();
     let turn = shared.writes.lock().await;
+    let began = Instant::now();
     let result = fanout::fan_out(&shared.p, events, shared.as_ref(), open_ids).await;
     drop(turn);
-    for m in result?.into_iter().filter(|m| m.leased) {
+    let stored = result?;
+    tracing::debug!(
+        events = events.len(),
+        messages = stored.len(),
+        wait_us = (began - asked).as_micros(),
+        tx_us = began.elapsed().as_micros(),
+        "push: fan-out"
+    );
+    for m in stored.into_iter().filter(|m| m.leased) {
         if let Some(e) = shared.endpoint(m.app_id) {
             e.enqueue(Job {
                 id: m.id,
@@ -439,7 +470,10 @@ async fn endpoint_loop(
             let shared = task_shared;
             let conf = lock(&endpoint.conf).clone();
             let outcome = shared.sender.send(&conf.url, &conf.key, &job.payload).await;
-            endpoint.queued.fetch_sub(1, Ordering::AcqRel);
+            let left = endpoint.queued.fetch_sub(1, Ordering::AcqRel) - 1;
+            if left < shared.queue_limit() / 2 && endpoint.backlog.swap(false, Ordering::AcqRel) {
+                shared.wake.notify_one();
+            }
             let _ = shared.done.send(Done {
                 id: job.id,
                 step: job.step,
@@ -467,9 +501,26 @@ async fn completer(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Done>) {
                 Err(_) => break,
             }
         }
+        if batch.len() < COMPLETER_FILL {
+            let until = tokio::time::Instant::now() + COMPLETER_WINDOW;
+            while batch.len() < COMPLETER_FILL {
+                match tokio::time::timeout_at(until, rx.recv()).await {
+                    Ok(Some(d)) => batch.push(d),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+        }
+        let asked = Instant::now();
         let turn = shared.writes.lock().await;
+        let began = Instant::now();
         let result = complete(&shared.p, &batch).await;
         drop(turn);
+        tracing::debug!(
+            outcomes = batch.len(),
+            wait_us = (began - asked).as_micros(),
+            tx_us = began.elapsed().as_micros(),
+            "push: outcomes recorded"
+        );
         match result {
             Ok(()) => {
                 shared.unrecorded.fetch_sub(batch.len(), Ordering::AcqRel);
@@ -537,15 +588,25 @@ async fn complete(p: &Platform, batch: &[Done]) -> Result<()> {
 
 async fn scheduler(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let p = shared.p.clone();
+    let tick = Duration::from_millis(p.rules.push.tick_ms);
+    let mut next_tick = tokio::time::Instant::now();
     loop {
-        if let Err(e) = refresh_endpoints(&shared).await {
-            tracing::warn!(error = %e.message, "push: reading push settings failed");
+        if tokio::time::Instant::now() >= next_tick {
+            next_tick = tokio::time::Instant::now() + tick;
+            if let Err(e) = refresh_endpoints(&shared).await {
+                tracing::warn!(error = %e.message, "push: reading push settings failed");
+            }
+            heartbeats(&shared);
         }
-        heartbeats(&shared);
         if let Err(e) = claim_due(&shared).await {
             tracing::warn!(error = %e.message, "push: claiming due messages failed");
         }
-        if !pause(&mut stop, p.rules.push.tick_ms).await {
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = tokio::time::sleep_until(next_tick) => {}
+            _ = shared.wake.notified() => {}
+        }
+        if *stop.borrow() {
             return;
         }
     }
@@ -595,6 +656,7 @@ async fn refresh_endpoints(shared: &Arc<Shared>) -> Result<()> {
             }),
             queue: Mutex::new(Some(tx)),
             queued: AtomicUsize::new(0),
+            backlog: AtomicBool::new(false),
             // Saving the URL tested it: the first heartbeat is one interval after that.
             heartbeat: Mutex::new(Beat {
                 next_at: r.i64("updated_at")? + heartbeat_interval(p),
@@ -685,9 +747,8 @@ async fn claim_due(shared: &Arc<Shared>) -> Result<()> {
         if !e.takes_work(limit / 2) {
             continue;
         }
-        let room = limit
-            .saturating_sub(e.queued.load(Ordering::Acquire))
-            .min(p.rules.push.batch);
+        // As much as the queue has room for, in one statement.
+        let room = limit.saturating_sub(e.queued.load(Ordering::Acquire));
         let turn = shared.writes.lock().await;
         let claimed = p
             .db
@@ -701,6 +762,15 @@ async fn claim_due(shared: &Arc<Shared>) -> Result<()> {
             )
             .await?;
         drop(turn);
+        tracing::debug!(
+            app_id,
+            claimed = claimed.len(),
+            room,
+            "push: claimed due messages"
+        );
+        if claimed.len() >= room {
+            e.backlog.store(true, Ordering::Release);
+        }
         for m in &claimed {
             e.enqueue(Job {
                 id: m.i64("id")?,
