@@ -8,12 +8,12 @@
 mod admin;
 pub mod admin_dashboard;
 mod auth;
-pub mod charts;
 mod developer;
 pub mod docs;
 pub mod i18n;
 mod merchant;
 pub mod session;
+pub mod svg_charts;
 
 use askama::Template;
 use axum::Router;

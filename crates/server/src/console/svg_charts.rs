@@ -8,10 +8,13 @@
 //! Each returns one self-contained `<svg>` string (every label escaped) that scales to the width
 //! of its container; put it into a template with `{{ svg|safe }}`. Hovering a bar or a point
 //! shows its exact value (an SVG `<title>`), and the chart's `aria-label` names it for screen
-//! readers. Colours are the console's ([`BLUE`], [`GREEN`], [`ORANGE`], [`BRAND`]).
+//! readers. Colours are the console's ([`BLUE`], [`GREEN`], [`ORANGE`], [`BRAND`]). Anyone's
+//! page may use them; the operator dashboard and the docs-side pages do. (Named `svg_charts` so
+//! it can sit beside a `charts` module of stacked daily columns written in parallel for the
+//! developer dashboard; one of the two can absorb the other later.)
 //!
 //! ```ignore
-//! use crate::console::charts::{self, Unit};
+//! use crate::console::svg_charts::{self as charts, Unit};
 //! let days = vec![("11-26".to_string(), 120.0), ("11-27".to_string(), 80.0)];
 //! let calls = charts::columns("调用量", &days, Unit::Count, charts::BLUE);
 //! let rate = charts::line("成功率", &[("11-26".into(), Some(0.98)), ("11-27".into(), None)], charts::GREEN);
