@@ -6,10 +6,13 @@ mod common;
 mod push_support;
 
 mod apps;
+mod backoffice;
 mod cli;
 mod commerce_sandbox;
+mod docs;
 mod gateway;
 mod gateway_commerce;
+mod merchant_pages;
 mod notifications;
 mod oauth;
 mod onboarding;

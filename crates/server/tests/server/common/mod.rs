@@ -332,3 +332,109 @@ impl Actor {
             .await
     }
 }
+
+/// A browser-like visitor of the server-rendered pages: the session cookie (empty when not
+/// logged in), its CSRF token for forms, and the `lang` cookie.
+#[derive(Clone)]
+pub struct PageSession {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: String,
+    pub csrf: String,
+    pub lang: &'static str,
+}
+
+impl TestServer {
+    /// A logged-in page session (through `POST /api/session`, the same session the log-in
+    /// form starts), in Chinese.
+    pub async fn page_session(&self, login: &str, password: &str) -> PageSession {
+        let resp = self
+            .http
+            .post(self.url("/api/session"))
+            .json(&json!({"login": login, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "log in {login}");
+        let cookie = resp.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let body: Value = resp.json().await.unwrap();
+        PageSession {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+            lang: "zh",
+        }
+    }
+
+    /// A visitor who is not logged in, in Chinese.
+    pub fn visitor(&self) -> PageSession {
+        PageSession {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            cookie: String::new(),
+            csrf: String::new(),
+            lang: "zh",
+        }
+    }
+}
+
+impl PageSession {
+    /// The same visitor reading in another language (`zh` or `en`).
+    pub fn in_lang(&self, lang: &'static str) -> PageSession {
+        PageSession {
+            lang,
+            ..self.clone()
+        }
+    }
+
+    fn cookies(&self) -> String {
+        let lang = format!("lang={}", self.lang);
+        if self.cookie.is_empty() {
+            lang
+        } else {
+            format!("{}; {lang}", self.cookie)
+        }
+    }
+
+    /// `GET path`: status and HTML.
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookies())
+            .send()
+            .await
+            .unwrap();
+        (resp.status(), resp.text().await.unwrap())
+    }
+
+    /// Posts a form with the session's CSRF token added as `_csrf`: status, `Location`, body.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, Option<String>, String) {
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookies())
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let location = resp
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string());
+        (resp.status(), location, resp.text().await.unwrap())
+    }
+}
