@@ -43,8 +43,11 @@ impl Ctx {
 /// configurable, smaller limit checked by the platform).
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
-/// The whole router.
+/// The whole router: the console, OAuth, sandbox and push surfaces behind the request-recording
+/// and JSON-error middlewares, and the gateway's `/open/` call path beside them, not behind
+/// them (see [`crate::gateway::open_routes`]).
 pub fn router(ctx: Ctx) -> Router {
+    let gateway = Arc::new(crate::gateway::Gateway::new(ctx.platform.clone()));
     Router::new()
         .route("/healthz", get(observe::healthz))
         .route("/metrics", get(observe::metrics))
@@ -55,10 +58,11 @@ pub fn router(ctx: Ctx) -> Router {
         .merge(sandbox::routes())
         .merge(sandbox_buyer::routes())
         .merge(push::routes())
-        .merge(crate::gateway::routes(&ctx))
+        .merge(crate::gateway::console_routes(gateway.clone()))
         .fallback(observe::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(observe::record))
+        .merge(crate::gateway::open_routes(gateway))
         .with_state(ctx)
 }

@@ -665,7 +665,7 @@ async fn note_add(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
     let staff_id = opt_id(&param, "staffId")?.unwrap_or(0);
     let name = match ctx
         .directory
-        .account(&ctx.platform, ctx.account_id.unwrap_or(seller))
+        .account(&ctx.platform, ctx.account_id().unwrap_or(seller))
         .await?
     {
         Some(a) => a.name.clone(),
