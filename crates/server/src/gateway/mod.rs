@@ -21,6 +21,7 @@ pub mod limits;
 pub mod methods;
 pub mod pipeline;
 pub mod record;
+pub mod tester;
 
 use std::sync::Arc;
 
@@ -38,9 +39,10 @@ async fn call(Extension(gw): Extension<Arc<Gateway>>, req: Request) -> Response 
     gw.handle(req).await
 }
 
-/// The gateway's routes: `/open/...` (any HTTP method) and its console endpoints.
-pub fn routes(ctx: &Ctx) -> Router<Ctx> {
-    let gw = Arc::new(Gateway::new(ctx.platform.clone()));
+/// The gateway's routes: `/open/...` (any HTTP method) and its console endpoints. The router
+/// layers the one [`Gateway`] as an `Extension` over every route (the console's API test tool
+/// calls through it too).
+pub fn routes() -> Router<Ctx> {
     Router::new()
         .route("/open", any(call))
         .route("/open/", any(call))
@@ -55,5 +57,5 @@ pub fn routes(ctx: &Ctx) -> Router<Ctx> {
         .route("/api/apps/{app}/stats", get(console::stats))
         .route("/api/apps/{app}/stats/failures", get(console::failures))
         .route("/api/admin/apps/{app}/traffic", put(console::set_traffic))
-        .layer(Extension(gw))
+        .route("/api/apps/{app}/api-test", post(tester::try_call_json))
 }

@@ -45,6 +45,8 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// The whole router.
 pub fn router(ctx: Ctx) -> Router {
+    // One gateway (caches, limits, recorder) for `/open/...` and the console's API test tool.
+    let gateway = Arc::new(crate::gateway::Gateway::new(ctx.platform.clone()));
     Router::new()
         .route("/healthz", get(observe::healthz))
         .route("/metrics", get(observe::metrics))
@@ -55,8 +57,9 @@ pub fn router(ctx: Ctx) -> Router {
         .merge(sandbox::routes())
         .merge(sandbox_buyer::routes())
         .merge(push::routes())
-        .merge(crate::gateway::routes(&ctx))
+        .merge(crate::gateway::routes())
         .fallback(observe::not_found)
+        .layer(axum::Extension(gateway))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(observe::record))
