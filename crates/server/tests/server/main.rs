@@ -8,6 +8,7 @@ mod push_support;
 mod apps;
 mod cli;
 mod commerce_sandbox;
+mod console_tools;
 mod gateway;
 mod gateway_commerce;
 mod notifications;

@@ -332,3 +332,87 @@ impl Actor {
             .await
     }
 }
+
+/// A browser-like console session: the session cookie and its CSRF token, for the console's
+/// server-rendered pages.
+pub struct Browser {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A page's answer: status, headers and body text.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// Where a redirect goes.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl TestServer {
+    /// Logs in through `/api/session` and keeps the session cookie, as a browser would.
+    pub async fn browser(&self, login: &str, password: &str) -> Browser {
+        let resp = self
+            .http
+            .post(self.url("/api/session"))
+            .json(&json!({"login": login, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "log in {login}");
+        let cookie = resp.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let body: Value = resp.json().await.unwrap();
+        Browser {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+        }
+    }
+}
+
+impl Browser {
+    async fn page(&self, req: reqwest::RequestBuilder) -> Page {
+        let resp = req.header("cookie", &self.cookie).send().await.unwrap();
+        Page {
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            body: resp.text().await.unwrap_or_default(),
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> Page {
+        self.page(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    /// Submits a form to `path` with the session's CSRF token added.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(path, &all).await
+    }
+
+    /// Posts exactly `fields` (no CSRF token unless given).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.page(self.http.post(format!("{}{path}", self.base)).form(fields))
+            .await
+    }
+}
