@@ -23,7 +23,7 @@ pub struct Column {
 }
 
 const W: f64 = 720.0;
-const H: f64 = 240.0;
+const H: f64 = 210.0;
 const LEFT: f64 = 52.0;
 const RIGHT: f64 = 46.0;
 const TOP: f64 = 14.0;
@@ -52,8 +52,9 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Stacked columns with a rate line. `label` names the chart for screen readers.
-pub fn stacked(columns: &[Column], label: &str) -> String {
+/// Stacked columns with a rate line. `label` names the chart for screen readers; `empty` is
+/// written across it when every column is zero.
+pub fn stacked(columns: &[Column], label: &str, empty: &str) -> String {
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let max = nice_max(
@@ -142,6 +143,15 @@ pub fn stacked(columns: &[Column], label: &str) -> String {
             escape(title)
         );
     }
+    if columns.iter().all(|c| c.parts.iter().all(|p| *p <= 0)) {
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="empty">{}</text>"#,
+            LEFT + plot_w / 2.0,
+            TOP + plot_h / 2.0,
+            escape(empty)
+        );
+    }
     let _ = write!(
         svg,
         r##"<line x1="{LEFT}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#c9cdd4"/></svg>"##,
@@ -196,7 +206,17 @@ mod tests {
                 rate: (i > 0).then(|| i as f64 / (i + 1) as f64),
             })
             .collect();
-        let svg = stacked(&cols, "calls");
+        let svg = stacked(&cols, "calls", "none");
+        assert!(!svg.contains(">none<"));
+        let quiet: Vec<Column> = cols
+            .iter()
+            .map(|c| Column {
+                parts: [0, 0, 0],
+                rate: None,
+                ..c.clone()
+            })
+            .collect();
+        assert!(stacked(&quiet, "calls", "none").contains(">none<"));
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<polyline").count(), 1);
         assert_eq!(svg.matches("<circle").count(), 6);

@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
+use kaifang_commerce::outbox::{self, EventDecl};
 use kaifang_platform::Platform;
 use kaifang_platform::clock::DAY;
 use kaifang_platform::traffic::day_string;
@@ -127,6 +128,27 @@ pub fn message_status(lang: &super::i18n::Lang, status: &str) -> &'static str {
     lang.t(&format!("msg.{status}"))
 }
 
+/// The short title of an event, for people.
+pub fn event_title(lang: &super::i18n::Lang, event: &str) -> &'static str {
+    lang.t(&format!("evt.{event}"))
+}
+
+/// Events grouped by their scope (order, after-sales, item), each with whether `has` admits it.
+pub fn event_groups(
+    lang: super::i18n::Lang,
+    has: impl Fn(&EventDecl) -> bool,
+) -> Vec<(&'static str, Vec<(&'static EventDecl, bool)>)> {
+    let mut groups: Vec<(&'static str, Vec<(&'static EventDecl, bool)>)> = Vec::new();
+    for e in outbox::EVENTS {
+        let title = lang.t(&format!("evgroup.{}", e.scope.as_str()));
+        match groups.iter_mut().find(|(t, _)| *t == title) {
+            Some((_, list)) => list.push((e, has(e))),
+            None => groups.push((title, vec![(e, has(e))])),
+        }
+    }
+    groups
+}
+
 /// Marks a response that shows a secret as not to be cached or framed.
 pub fn no_store(mut r: Response) -> Response {
     let h = r.headers_mut();
@@ -157,6 +179,12 @@ mod tests {
             }
             for s in kaifang_push::log::STATUSES {
                 assert_ne!(message_status(&lang, s), "??", "{s}");
+            }
+            for (title, events) in event_groups(lang, |_| true) {
+                assert_ne!(title, "??");
+                for (e, _) in events {
+                    assert_ne!(event_title(&lang, e.name), "??", "{}", e.name);
+                }
             }
         }
     }

@@ -332,8 +332,8 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("push.url", "推送地址", "Push URL"),
     (
         "push.url_rule",
-        "保存时平台会先发送加密的测试消息 {\"test\":true}，地址须返回 HTTP 200 和 {\"result\":1}",
-        "On saving, the platform first sends the encrypted test message {\"test\":true}; the URL must answer HTTP 200 with {\"result\":1}",
+        "保存时平台先发送加密的测试消息 {\"test\":true}，地址须返回 HTTP 200 和 {\"result\":1}。超时时间：",
+        "On saving, the platform first sends the encrypted test message {\"test\":true}; the URL must answer HTTP 200 with {\"result\":1}. Timeout:",
     ),
     ("push.switch", "开启消息推送", "Push on"),
     ("push.on", "已开启", "On"),
@@ -416,7 +416,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("traffic.tier_default", "默认档位", "default tier"),
     ("traffic.qps", "单接口 QPS 上限", "Per-method QPS cap"),
     ("traffic.resets", "今日已重置", "Resets today"),
-    ("traffic.resets_left", "剩余次数", "left:"),
+    ("traffic.resets_left", "剩余次数：", "Left:"),
     ("traffic.sign_debug", "签名调试", "Sign debugging"),
     (
         "traffic.sign_debug_hint",
@@ -539,6 +539,106 @@ const TEXT: &[(&str, &str, &str)] = &[
         "test_users.full",
         "测试用户已满 5 名，移除后才能添加。",
         "There are 5 test users already; remove one to add another.",
+    ),
+    ("evgroup.merchant_order", "订单消息", "Order events"),
+    ("evgroup.merchant_refund", "售后消息", "After-sales events"),
+    ("evgroup.merchant_item", "商品消息", "Item events"),
+    (
+        "evt.kwaishop_order_addOrder",
+        "订单创建（待付款）",
+        "Order created (awaiting payment)",
+    ),
+    (
+        "evt.kwaishop_order_paySuccess",
+        "订单支付成功",
+        "Order paid",
+    ),
+    (
+        "evt.kwaishop_order_delivering",
+        "订单已发货",
+        "Order shipped",
+    ),
+    (
+        "evt.kwaishop_order_deliverySuccess",
+        "订单已签收",
+        "Order received by the buyer",
+    ),
+    (
+        "evt.kwaishop_order_orderSuccess",
+        "交易成功",
+        "Trade succeeded",
+    ),
+    (
+        "evt.kwaishop_order_orderFail",
+        "交易失败或取消",
+        "Trade failed or cancelled",
+    ),
+    (
+        "evt.kwaishop_order_totalFeeChange",
+        "订单改价（价格或运费）",
+        "Order price or freight changed",
+    ),
+    (
+        "evt.kwaishop_order_addNote",
+        "商家备注或旗帜变更",
+        "Seller note or flag changed",
+    ),
+    (
+        "evt.kwaishop_order_addressChange",
+        "买家修改收货地址",
+        "Buyer changed the address",
+    ),
+    (
+        "evt.kwaishop_order_addressUpdateAudit",
+        "改地址审核",
+        "Address change review",
+    ),
+    (
+        "evt.kwaishop_aftersales_addRefund",
+        "买家发起售后",
+        "After-sales case opened",
+    ),
+    (
+        "evt.kwaishop_aftersales_updateRefund",
+        "售后单状态变更",
+        "After-sales case changed",
+    ),
+    ("evt.kwaishop_item_addItem", "商品创建", "Item created"),
+    ("evt.kwaishop_item_updateItem", "商品编辑", "Item edited"),
+    (
+        "evt.kwaishop_item_shelfChange",
+        "商品上架或下架",
+        "Item put on or taken off the shelf",
+    ),
+    (
+        "evt.kwaishop_item_stockChange",
+        "SKU 库存变更",
+        "SKU stock changed",
+    ),
+    (
+        "evt.kwaishop_item_priceChange",
+        "SKU 价格变更",
+        "SKU price changed",
+    ),
+    ("evt.kwaishop_item_deleteItem", "商品删除", "Item deleted"),
+    ("dash.no_data", "暂无数据", "No data yet"),
+    (
+        "log.detail_hint",
+        "点击“详情”查看消息内容和每次推送记录。",
+        "Open “Details” to see a message's envelope and every attempt.",
+    ),
+    ("log.attempt_count", "推送次数", "Attempts"),
+    (
+        "traffic.sandbox_on",
+        "沙箱中始终开启",
+        "always on in the sandbox",
+    ),
+    ("traffic.turn_on", "开启", "Turn on"),
+    ("traffic.turn_off", "关闭", "Turn off"),
+    (
+        "traffic.sign_debug_done",
+        "签名调试设置已更新",
+        "Sign debugging updated",
     ),
 ];
 

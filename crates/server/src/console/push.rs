@@ -12,7 +12,7 @@ use kaifang_push::log::{self, Filter, Message, Range};
 use kaifang_push::settings::{self, PushSettings, PushSettingsInput};
 use serde::Deserialize;
 
-use super::format::{Fields, datetime, day_start, no_store};
+use super::format::{Fields, datetime, day_start, event_groups, no_store};
 use super::session::Viewer;
 use super::{Chrome, Flash, failure, notice, render};
 use crate::http::Ctx;
@@ -23,8 +23,7 @@ struct PushPage {
     chrome: Chrome,
     app: App,
     settings: PushSettings,
-    events: Vec<&'static EventDecl>,
-    locked: Vec<&'static EventDecl>,
+    groups: Vec<(&'static str, Vec<(&'static EventDecl, bool)>)>,
     paused_at: Option<String>,
     push_key: Option<String>,
     timeout_ms: u64,
@@ -59,10 +58,10 @@ async fn push_page(
         Ok(s) => s,
         Err(e) => return failure(&format!("/console/apps/{id}"), &e.message),
     };
-    let (events, locked): (Vec<_>, Vec<_>) = outbox::EVENTS
-        .iter()
-        .partition(|e| settings.available_events.iter().any(|a| a == e.name));
     let lang = viewer.lang;
+    let groups = event_groups(lang, |e| {
+        settings.available_events.iter().any(|a| a == e.name)
+    });
     let shows_key = push_key.is_some();
     let chrome = flash.chrome(
         lang,
@@ -75,8 +74,7 @@ async fn push_page(
         paused_at: settings.paused_at.map(|t| datetime(p, t)),
         app,
         settings,
-        events,
-        locked,
+        groups,
         push_key,
         timeout_ms: p.rules.push.timeout_ms,
         tab: "push",
@@ -169,6 +167,9 @@ impl MessagesPage {
     }
     fn picked_event(&self, e: &str) -> bool {
         self.event == e
+    }
+    fn is_open(&self, id: &i64) -> bool {
+        self.detail.as_ref().is_some_and(|d| d.m.id == *id)
     }
 }
 

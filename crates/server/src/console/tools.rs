@@ -25,7 +25,7 @@ use kaifang_push::settings as push_settings;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::format::{Fields, datetime, no_store};
+use super::format::{Fields, datetime, event_groups, no_store};
 use super::session::Viewer;
 use super::{Chrome, Flash, render};
 use crate::gateway::Gateway;
@@ -135,7 +135,8 @@ pub fn param_skeleton(m: &ApiMethod) -> String {
     if map.is_empty() {
         return "{}".into();
     }
-    serde_json::to_string_pretty(&Value::Object(map)).unwrap_or_else(|_| "{}".into())
+    // Compact, as SDKs send it: the string to sign then reads like a real one.
+    Value::Object(map).to_string()
 }
 
 #[derive(Template)]
@@ -159,6 +160,16 @@ struct ApiToolPage {
 impl ApiToolPage {
     fn picked_app(&self, a: &App) -> bool {
         self.app.as_ref().is_some_and(|x| x.id == a.id)
+    }
+    /// `SUB_CODE: error_msg` of a refused call, for a line above the details.
+    fn refusal(&self) -> Option<String> {
+        let r = self.result.as_ref().filter(|r| r.result != Some(1))?;
+        let v: Value = serde_json::from_str(&r.body).ok()?;
+        Some(format!(
+            "{}: {}",
+            v["sub_code"].as_str().unwrap_or_default(),
+            v["error_msg"].as_str().unwrap_or_default()
+        ))
     }
     fn pretty_body(&self) -> String {
         self.result
@@ -329,8 +340,7 @@ struct MessageToolPage {
     chrome: Chrome,
     apps: Vec<App>,
     app: Option<App>,
-    events: Vec<&'static EventDecl>,
-    locked: Vec<&'static EventDecl>,
+    groups: Vec<(&'static str, Vec<(&'static EventDecl, bool)>)>,
     event: Option<&'static EventDecl>,
     push_url: Option<String>,
     users: Vec<TestUserOption>,
@@ -349,6 +359,10 @@ impl MessageToolPage {
     }
     fn picked_seller(&self, id: &i64) -> bool {
         self.seller == id.to_string()
+    }
+    fn meaning_adds(&self, e: &EventDecl) -> bool {
+        let title = super::format::event_title(&self.chrome.lang, e.name);
+        !e.meaning.eq_ignore_ascii_case(title)
     }
     fn plaintext_pretty(&self) -> String {
         self.probe
@@ -375,28 +389,27 @@ async fn message_render(
 ) -> Response {
     let p = &ctx.platform;
     let (apps, app) = my_apps(p, &viewer, app).await;
-    let (events, locked, push_url, users) = match &app {
+    let lang = viewer.lang;
+    let (available, push_url, users) = match &app {
         Some(a) => {
             let available = push_settings::available_events(p, a.id)
                 .await
                 .unwrap_or_default();
-            let (events, locked): (Vec<&'static EventDecl>, Vec<_>) = outbox::EVENTS
-                .iter()
-                .partition(|e| available.contains(&e.name));
             let url = push_settings::get(p, &viewer.account, &a.id.to_string())
                 .await
                 .ok()
                 .and_then(|s| s.url);
             let users = test_user_options(p, &viewer.account, a).await;
-            (events, locked, url, users)
+            (available, url, users)
         }
-        None => (vec![], vec![], None, vec![]),
+        None => (vec![], None, vec![]),
     };
-    let event = events
+    let groups = event_groups(lang, |e| available.contains(&e.name));
+    let event = outbox::EVENTS
         .iter()
+        .filter(|e| available.contains(&e.name))
         .find(|e| e.name == form.event)
-        .or(events.first())
-        .copied();
+        .or_else(|| outbox::EVENTS.iter().find(|e| available.contains(&e.name)));
     let seller = if form.seller.is_empty() {
         users
             .first()
@@ -408,11 +421,10 @@ async fn message_render(
     let info = match (&event, form.info.is_empty()) {
         (Some(e), true) => {
             let sample = probe::sample_info(e, seller.parse().unwrap_or(0), p.now());
-            serde_json::to_string_pretty(&sample).unwrap_or_default()
+            in_declared_order(e, &sample)
         }
         _ => form.info,
     };
-    let lang = viewer.lang;
     let chrome = flash.chrome(
         lang,
         lang.t("tool.message"),
@@ -423,8 +435,7 @@ async fn message_render(
         chrome,
         apps,
         app,
-        events,
-        locked,
+        groups,
         event,
         push_url,
         users,
@@ -433,6 +444,17 @@ async fn message_render(
         probe,
         tab: "message_test",
     })
+}
+
+/// `info` as indented JSON with its fields in the declaration's order (the order the docs
+/// list them), which reads better than the alphabetical order of a JSON map.
+fn in_declared_order(decl: &EventDecl, info: &Value) -> String {
+    let lines: Vec<String> = decl
+        .info_fields
+        .iter()
+        .map(|f| format!("  \"{f}\": {}", info.get(*f).unwrap_or(&Value::Null)))
+        .collect();
+    format!("{{\n{}\n}}", lines.join(",\n"))
 }
 
 /// `GET /console/tools/message`.
@@ -502,6 +524,18 @@ pub async fn message_send(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn samples_read_in_declared_order() {
+        for decl in outbox::EVENTS {
+            let sample = probe::sample_info(decl, 3, 1_795_737_600_000);
+            let text = in_declared_order(decl, &sample);
+            let back: Value = serde_json::from_str(&text).expect("valid JSON");
+            assert_eq!(back, sample, "{}", decl.name);
+            let first = format!("\"{}\"", decl.info_fields[0]);
+            assert!(text[..text.find(':').unwrap()].contains(&first));
+        }
+    }
 
     #[test]
     fn skeletons_are_json_objects() {

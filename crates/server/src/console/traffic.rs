@@ -10,7 +10,7 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use kaifang_platform::apps::{self, App};
-use kaifang_platform::traffic::{MAX_RESETS_PER_DAY, RESET_THRESHOLD_PERCENT, day_string};
+use kaifang_platform::traffic::{self, MAX_RESETS_PER_DAY, RESET_THRESHOLD_PERCENT, day_string};
 use kaifang_push::log;
 use serde::Deserialize;
 
@@ -39,6 +39,7 @@ struct TrafficPage {
     can_reset: bool,
     threshold: u64,
     max_resets: i64,
+    sandbox: bool,
     tab: &'static str,
 }
 
@@ -90,25 +91,30 @@ pub async fn traffic_page(
         can_reset,
         threshold: RESET_THRESHOLD_PERCENT,
         max_resets: MAX_RESETS_PER_DAY,
+        sandbox: ctx.platform.rules.sandbox,
         tab: "traffic",
     })
 }
 
-/// The reset form.
+/// The traffic page's forms.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct ResetForm {
+pub struct TrafficForm {
     #[serde(rename = "_csrf")]
     csrf: String,
+    /// `reset` (default) or `sign_debug`.
+    action: String,
+    /// For `sign_debug`: `on` or `off`.
+    enabled: String,
 }
 
-/// `POST /console/apps/{id}/traffic`: "reset today".
+/// `POST /console/apps/{id}/traffic`: "reset today", or the sign-debug switch.
 pub async fn reset(
     State(ctx): State<Ctx>,
     Extension(gw): Extension<Arc<Gateway>>,
     viewer: Viewer,
     Path(id): Path<String>,
-    axum::Form(f): axum::Form<ResetForm>,
+    axum::Form(f): axum::Form<TrafficForm>,
 ) -> Response {
     if !viewer.csrf_ok(&f.csrf) {
         return super::bad_csrf(viewer.lang);
@@ -118,7 +124,15 @@ pub async fn reset(
         Ok(a) => a,
         Err(r) => return r,
     };
-    match gw_console::reset(&ctx.platform, &gw, &app).await {
+    let p = &ctx.platform;
+    if f.action == "sign_debug" {
+        let on = f.enabled == "on";
+        return match traffic::set_sign_debug(p, &viewer.account, &id, on).await {
+            Ok(_) => notice(&back, viewer.lang.t("traffic.sign_debug_done")),
+            Err(e) => failure(&back, &e.message),
+        };
+    }
+    match gw_console::reset(p, &gw, &app).await {
         Ok(_) => notice(&back, viewer.lang.t("traffic.reset_done")),
         Err(e) => failure(&back, &e.message),
     }
@@ -263,8 +277,12 @@ pub async fn dashboard_page(
         chrome,
         app,
         days,
-        calls_chart: charts::stacked(&columns, lang.t("dash.calls_chart")),
-        push_chart: charts::stacked(&push_columns, lang.t("dash.push_chart")),
+        calls_chart: charts::stacked(&columns, lang.t("dash.calls_chart"), lang.t("dash.no_data")),
+        push_chart: charts::stacked(
+            &push_columns,
+            lang.t("dash.push_chart"),
+            lang.t("dash.no_data"),
+        ),
         method,
         methods: stats.methods,
         total_calls,

@@ -301,6 +301,7 @@ async fn console_tool_pages_sign_send_and_protect_their_forms() {
         .await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("data-result=\"1\""), "{}", page.body);
+    assert!(!page.body.contains("id=\"refusal\""));
     assert!(
         page.body.contains("signSecret=***"),
         "{}",
@@ -428,6 +429,15 @@ async fn console_app_pages_traffic_dashboard_log_and_test_users() {
     let page = b.submit(&format!("/console/apps/{id}/traffic"), &[]).await;
     assert_eq!(page.status, 303);
     assert!(page.location().contains("error="), "{}", page.location());
+    let page = b
+        .submit(
+            &format!("/console/apps/{id}/traffic"),
+            &[("action", "sign_debug"), ("enabled", "on")],
+        )
+        .await;
+    assert!(page.location().contains("notice="), "{}", page.location());
+    let (_, traffic) = f.dev.get(&format!("/api/apps/{id}/traffic")).await;
+    assert_eq!(traffic["settings"]["sign_debug"], true, "{traffic}");
 
     // Message log with a filter.
     let page = b
