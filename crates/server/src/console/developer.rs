@@ -72,15 +72,16 @@ impl HomePage {
     }
 }
 
-fn role_texts() -> Vec<(&'static str, &'static str, &'static str)> {
+fn role_texts(lang: super::i18n::Lang) -> Vec<(&'static str, &'static str, &'static str)> {
     DeveloperRole::ALL
         .into_iter()
-        .map(|r| match r {
-            DeveloperRole::ThirdParty => (r.as_str(), "第三方开发者 / Third-party ISV", "企业开发者，开发服务市场应用，商家订购后授权；不可为商家。An enterprise selling service-market apps; merchants authorize by ordering."),
-            DeveloperRole::Merchant => (r.as_str(), "商家开发者 / Merchant developer", "商家为自有店铺开发商家后台应用，授权用户名单内的商家可授权。A merchant building an app for its own shops."),
-            DeveloperRole::Distributor => (r.as_str(), "快分销团长 / Distribution leader", "开发快分销应用。Builds distribution apps."),
-            DeveloperRole::Affiliate => (r.as_str(), "快赚客 / Affiliate", "开发快赚客应用。Builds affiliate apps."),
-            DeveloperRole::Partner => (r.as_str(), "平台合作伙伴 / Platform partner", "受邀的平台对接应用。Platform integrations, by invitation."),
+        .map(|r| {
+            let key = r.as_str();
+            (
+                key,
+                lang.t(&format!("role.{key}.title")),
+                lang.t(&format!("role.{key}.text")),
+            )
         })
         .collect()
 }
@@ -98,6 +99,7 @@ pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Fl
     let notifications = notifications::list(p, viewer.account.id)
         .await
         .unwrap_or_default();
+    let viewer_lang = viewer.lang;
     let chrome = flash.chrome(
         viewer.lang,
         viewer.lang.t("onboarding"),
@@ -107,7 +109,7 @@ pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Fl
     render(&HomePage {
         chrome,
         developer,
-        roles: role_texts(),
+        roles: role_texts(viewer_lang),
         agreement_version: p.rules.agreement_version.clone(),
         notifications: notifications.into_iter().take(10).collect(),
     })
@@ -152,11 +154,11 @@ pub async fn onboarding(
     let result = match f.step.as_str() {
         "enroll" => developers::enroll_merchant(p, a, &f.email)
             .await
-            .map(|_| "已开始入驻 / Enrolled"),
+            .map(|_| "done.enrolled"),
         "accept" if f.agree == "yes" => {
             developers::accept_agreement(p, a, &p.rules.agreement_version)
                 .await
-                .map(|_| "已同意协议 / Agreement accepted")
+                .map(|_| "done.agreement")
         }
         "accept" => Err(kaifang_platform::Error::invalid(
             "tick the box to accept the agreement",
@@ -181,17 +183,15 @@ pub async fn onboarding(
             };
             let saved = developers::save_profile(p, a, &input).await;
             match (saved, f.step.as_str()) {
-                (Ok(_), "submit") => developers::submit(p, a)
-                    .await
-                    .map(|_| "已提交审核 / Submitted for review"),
-                (Ok(_), _) => Ok("已保存 / Saved"),
+                (Ok(_), "submit") => developers::submit(p, a).await.map(|_| "done.submitted"),
+                (Ok(_), _) => Ok("done.saved"),
                 (Err(e), _) => Err(e),
             }
         }
         _ => Err(kaifang_platform::Error::invalid("unknown step")),
     };
     match result {
-        Ok(msg) => notice("/console", msg),
+        Ok(msg) => notice("/console", viewer.lang.t(msg)),
         Err(e) => failure("/console", &e.message),
     }
 }
@@ -277,7 +277,7 @@ pub async fn create_app(
     match apps::create(&ctx.platform, &viewer.account, &input).await {
         Ok(app) => notice(
             &format!("/console/apps/{}", app.id),
-            "应用已提交审核 / App submitted for review",
+            viewer.lang.t("done.app_submitted"),
         ),
         Err(e) => failure("/console/apps", &e.message),
     }
@@ -522,54 +522,54 @@ pub async fn app_action(
         "end_authorization" => match user_id() {
             Ok(u) => authorizations::end_test_authorization(p, &a, &id, u)
                 .await
-                .map(|_| "已解除授权 / Authorization ended"),
+                .map(|_| "done.authorization_ended"),
             Err(e) => Err(e),
         },
         "rotate_app_secret" => credentials::rotate(p, &a, &id, SecretKind::AppSecret)
             .await
-            .map(|_| "appSecret 已重置 / rotated"),
+            .map(|_| "done.app_secret_rotated"),
         "rotate_sign_secret" => credentials::rotate(p, &a, &id, SecretKind::SignSecret)
             .await
-            .map(|_| "signSecret 已重置 / rotated"),
+            .map(|_| "done.sign_secret_rotated"),
         "apply_package" => packages::apply(p, &a, &id, &f.scope, opt(&f.reason).as_deref())
             .await
-            .map(|_| "已申请 / Applied"),
+            .map(|_| "done.applied"),
         "add_test_user" => match user_id() {
             Ok(u) => users::add(p, &a, &id, UserList::Test, u)
                 .await
-                .map(|_| "已添加 / Added"),
+                .map(|_| "done.added"),
             Err(e) => Err(e),
         },
         "remove_test_user" => match user_id() {
             Ok(u) => users::remove(p, &a, &id, UserList::Test, u)
                 .await
-                .map(|()| "已移除 / Removed"),
+                .map(|()| "done.removed"),
             Err(e) => Err(e),
         },
         "add_authorized_user" => match user_id() {
             Ok(u) => users::add(p, &a, &id, UserList::Authorized, u)
                 .await
-                .map(|_| "已添加 / Added"),
+                .map(|_| "done.added"),
             Err(e) => Err(e),
         },
         "remove_authorized_user" => match user_id() {
             Ok(u) => users::remove(p, &a, &id, UserList::Authorized, u)
                 .await
-                .map(|()| "已移除 / Removed"),
+                .map(|()| "done.removed"),
             Err(e) => Err(e),
         },
         "lifecycle" => {
             match serde_json::from_value::<AppEvent>(serde_json::Value::String(f.event.clone())) {
                 Ok(ev) => apps::developer_step(p, &a, &id, ev)
                     .await
-                    .map(|_| "已更新 / Updated"),
+                    .map(|_| "done.updated"),
                 Err(_) => Err(kaifang_platform::Error::invalid("unknown lifecycle step")),
             }
         }
         _ => Err(kaifang_platform::Error::invalid("unknown action")),
     };
     match result {
-        Ok(msg) => notice(&back, msg),
+        Ok(msg) => notice(&back, viewer.lang.t(msg)),
         Err(e) => failure(&back, &e.message),
     }
 }

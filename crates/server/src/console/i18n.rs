@@ -640,6 +640,73 @@ const TEXT: &[(&str, &str, &str)] = &[
         "签名调试设置已更新",
         "Sign debugging updated",
     ),
+    ("enterprise_name", "企业名称", "Enterprise name"),
+    ("done.enrolled", "已开始入驻", "Onboarding started"),
+    ("done.agreement", "已同意协议", "Agreement accepted"),
+    ("done.submitted", "已提交审核", "Submitted for review"),
+    ("done.saved", "已保存", "Saved"),
+    (
+        "done.app_submitted",
+        "应用已提交审核",
+        "App submitted for review",
+    ),
+    (
+        "done.app_secret_rotated",
+        "appSecret 已重置，旧值在过渡期内仍然有效",
+        "appSecret rotated; the old one keeps working for the overlap period",
+    ),
+    (
+        "done.sign_secret_rotated",
+        "signSecret 已重置，旧值在过渡期内仍然有效",
+        "signSecret rotated; the old one keeps working for the overlap period",
+    ),
+    ("done.applied", "已提交权限包申请", "Package requested"),
+    ("done.added", "已添加", "Added"),
+    ("done.removed", "已移除", "Removed"),
+    ("done.updated", "已更新", "Updated"),
+    (
+        "done.authorization_ended",
+        "已解除授权",
+        "Authorization ended",
+    ),
+    (
+        "role.third_party.title",
+        "第三方开发者",
+        "Third-party developer",
+    ),
+    (
+        "role.third_party.text",
+        "对接服务市场的应用开发者：应用上架服务市场，商家订购后授权。",
+        "Builds service-market apps; merchants authorize by ordering them.",
+    ),
+    ("role.merchant.title", "商家开发者", "Merchant developer"),
+    (
+        "role.merchant.text",
+        "为自有店铺开发商家后台应用，仅授权用户名单内的商家可授权。需使用商家账号。",
+        "Builds a back-office app for its own shops; only listed merchants may authorize it. Needs a merchant account.",
+    ),
+    (
+        "role.distributor.title",
+        "快分销团长",
+        "Distribution leader",
+    ),
+    (
+        "role.distributor.text",
+        "开发快分销应用，对接自有团长账号。",
+        "Builds distribution apps for its own leader account.",
+    ),
+    ("role.affiliate.title", "快赚客", "Affiliate"),
+    (
+        "role.affiliate.text",
+        "开发快赚客应用，对接站外渠道。",
+        "Builds affiliate apps for off-site channels.",
+    ),
+    ("role.partner.title", "平台合作伙伴", "Platform partner"),
+    (
+        "role.partner.text",
+        "对接平台的软件或服务提供商，邀请入驻。",
+        "Platform integrations, by invitation.",
+    ),
 ];
 
 #[cfg(test)]
@@ -668,6 +735,18 @@ mod tests {
             for part in text.split("chrome.t(\"").skip(1) {
                 let key = part.split('"').next().unwrap_or_default();
                 assert_ne!(Lang::Zh.t(key), "??", "{}: {key}", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn every_developer_role_is_explained() {
+        for lang in [Lang::Zh, Lang::En] {
+            for r in kaifang_platform::developers::DeveloperRole::ALL {
+                for part in ["title", "text"] {
+                    let key = format!("role.{}.{part}", r.as_str());
+                    assert_ne!(lang.t(&key), "??", "{key}");
+                }
             }
         }
     }
