@@ -308,7 +308,7 @@ async fn open_id(
 }
 
 /// The message envelope (protocol-notes §4.2), openIds filled in for the app's developer.
-pub(crate) fn envelope(
+pub fn envelope(
     e: &OutboxEvent,
     event_id: &str,
     app_key: &str,

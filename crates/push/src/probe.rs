@@ -63,44 +63,22 @@ pub struct Probe {
     pub warning: Option<String>,
 }
 
-/// A sample value for a declared `info` field.
-fn sample_value(field: &str, seller_id: i64, biz_id: i64, now: i64) -> Value {
-    match field {
-        "oid" | "orderId" | "bizId" => json!(biz_id),
-        "refundId" => json!(biz_id + 1),
-        "itemId" => json!(biz_id),
-        "skuId" => json!(biz_id + 2),
-        "relItemId" => json!("REL-0001"),
-        "sellerId" | "seller_id" => json!(seller_id),
-        "openId" | "buyerOpenId" => json!(""),
-        "createTime" | "updateTime" | "auditTime" => json!(now),
-        "status" => json!(30),
-        "customizedInfo" => json!({}),
-        "totalFee" | "price" => json!(9900),
-        "beforeTotalFee" | "beforePrice" => json!(10900),
-        "expressFee" => json!(0),
-        "beforeExpressFee" => json!(800),
-        "eventType" | "operatorType" | "type" | "flag" | "shelfStatus" => json!(1),
-        "operatorName" => json!("测试"),
-        "note" => json!("测试备注"),
-        "handlingWay" => json!(10),
-        "specialRefundType" => json!(0),
-        "skuStock" => json!(100),
-        "reserveStock" => json!(0),
-        "auditStatus" => json!(10),
-        _ => Value::Null,
-    }
-}
-
-/// A sample `info` object with exactly the declared fields of `decl`.
+/// A sample `info` for the message test tool: the declaration's shared example
+/// ([`outbox::example::info`], the one the docs show), about merchant `seller_id` and at `now`.
 pub fn sample_info(decl: &EventDecl, seller_id: i64, now: i64) -> Value {
-    let biz_id = sample_biz_id(now);
-    let map: Map<String, Value> = decl
-        .info_fields
-        .iter()
-        .map(|f| (f.to_string(), sample_value(f, seller_id, biz_id, now)))
-        .collect();
-    Value::Object(map)
+    let mut info = outbox::example::info(decl);
+    if let Value::Object(map) = &mut info {
+        for (k, v) in map.iter_mut() {
+            match k.as_str() {
+                "sellerId" | "seller_id" => *v = json!(seller_id),
+                "createTime" | "updateTime" | "auditTime" => *v = json!(now),
+                // Fan-out fills the open ids in for the app's developer; so does the tool.
+                "openId" | "buyerOpenId" => *v = json!(""),
+                _ => {}
+            }
+        }
+    }
+    info
 }
 
 /// A plausible 16-digit business id that changes with time.

@@ -67,7 +67,7 @@ pub fn stacked(columns: &[Column], label: &str, empty: &str) -> String {
     let mut svg = String::with_capacity(4096);
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="stack-chart" viewBox="0 0 {W} {H}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         escape(label)
     );
     // Grid and both axes' ticks: counts on the left, rate on the right.

@@ -6,11 +6,14 @@
 //! reload never repeats an action. Every form carries a CSRF token.
 
 mod admin;
+pub mod admin_dashboard;
 mod auth;
 mod developer;
+pub mod docs;
 pub mod i18n;
 mod merchant;
 pub mod session;
+pub mod svg_charts;
 // Developer tools and app operations pages.
 mod charts;
 mod format;
@@ -49,6 +52,18 @@ pub fn routes() -> Router<Ctx> {
         .route("/admin/decide", post(admin::decide))
         .route("/merchant", get(merchant::home))
         .route("/merchant/action", post(merchant::action))
+        .route("/docs", get(docs::index))
+        .route("/docs/start", get(docs::start))
+        .route("/docs/api/{method}", get(docs::api))
+        .route("/docs/events", get(docs::events))
+        .route("/docs/events/{name}", get(docs::event))
+        .route("/docs/errors", get(docs::errors))
+        .route("/docs/carriers", get(docs::carriers))
+        .route("/admin/dashboard", get(admin_dashboard::page))
+        .route("/admin/developers", get(admin::developers_page))
+        .route("/admin/apps", get(admin::apps_page))
+        .route("/admin/apps/{id}", get(admin::app_page))
+        .route("/admin/apps/{id}/traffic", post(admin::set_traffic))
         // Developer tools and app operations pages.
         .route("/assets/console.js", get(script))
         .route(
@@ -220,5 +235,19 @@ pub fn bad_csrf(lang: Lang) -> Response {
             Lang::Zh => "页面已过期，请刷新后重试",
             Lang::En => "this page has expired; reload it and try again",
         },
+    )
+}
+
+/// `YYYY-MM-DD HH:MM` of a time in ms, in the platform's time zone (+08:00, the quota zone).
+pub fn datetime(ms: i64) -> String {
+    let offset = kaifang_platform::rules::TrafficRules::new(false).day_offset;
+    let local = ms + offset;
+    let day = local.div_euclid(kaifang_platform::clock::DAY);
+    let minutes = local.rem_euclid(kaifang_platform::clock::DAY) / 60_000;
+    format!(
+        "{} {:02}:{:02}",
+        kaifang_platform::traffic::day_string(day),
+        minutes / 60,
+        minutes % 60
     )
 }

@@ -113,30 +113,10 @@ fn method_groups(lang: super::i18n::Lang) -> Vec<(String, Vec<&'static ApiMethod
         .collect()
 }
 
-/// A `param` skeleton: the required fields, plus paging fields, with placeholders by type.
+/// The `param` the form starts with: the catalogue's example (every required field and every
+/// optional one with a declared example, compact, as SDKs send it), shared with the docs.
 pub fn param_skeleton(m: &ApiMethod) -> String {
-    let mut map = serde_json::Map::new();
-    for f in m.request {
-        let lower = f.name.to_ascii_lowercase();
-        let paging = lower.contains("page") || lower == "limit";
-        if !f.required && !paging {
-            continue;
-        }
-        let v = match f.ty {
-            "int" | "long" if lower.contains("size") || lower == "limit" => Value::from(10),
-            "int" | "long" => Value::from(1),
-            "boolean" => Value::Bool(false),
-            "array" => Value::Array(vec![]),
-            "object" => Value::Object(Default::default()),
-            _ => Value::String(String::new()),
-        };
-        map.insert(f.name.to_string(), v);
-    }
-    if map.is_empty() {
-        return "{}".into();
-    }
-    // Compact, as SDKs send it: the string to sign then reads like a real one.
-    Value::Object(map).to_string()
+    m.example_param()
 }
 
 #[derive(Template)]

@@ -262,11 +262,11 @@ async fn message_test_sends_one_encrypted_sample_to_the_push_url() {
 async fn console_tool_pages_sign_send_and_protect_their_forms() {
     let t = TestServer::start().await;
     let f = fixture(&t).await;
-    let b = t.browser(&f.dev.login, &f.dev.password).await;
+    let b = t.page_session(&f.dev.login, &f.dev.password).await;
     let id = f.app.id.to_string();
 
     let page = b
-        .get(&format!("/console/tools/api?app={id}&method={ITEM_LIST}"))
+        .page(&format!("/console/tools/api?app={id}&method={ITEM_LIST}"))
         .await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("pageSize"), "documented parameters");
@@ -278,7 +278,7 @@ async fn console_tool_pages_sign_send_and_protect_their_forms() {
 
     // Without the CSRF token nothing is sent.
     let page = b
-        .post_form(
+        .post_bare(
             "/console/tools/api",
             &[("app", &id), ("method", ITEM_LIST), ("access_token", "x")],
         )
@@ -333,7 +333,7 @@ async fn console_tool_pages_sign_send_and_protect_their_forms() {
         json!([PAY, "kwaishop_order_addOrder"]),
         "{settings}"
     );
-    let page = b.get(&format!("/console/apps/{id}/push")).await;
+    let page = b.page(&format!("/console/apps/{id}/push")).await;
     assert!(
         !page.body.contains(&f.app.push_key),
         "hidden until revealed"
@@ -357,7 +357,7 @@ async fn console_tool_pages_sign_send_and_protect_their_forms() {
 
     // The message test tool.
     let page = b
-        .get(&format!("/console/tools/message?app={id}&event={PAY}"))
+        .page(&format!("/console/tools/message?app={id}&event={PAY}"))
         .await;
     assert!(page.body.contains(&rx.url), "shows where it will go");
     let page = b
@@ -391,7 +391,7 @@ async fn console_tool_pages_sign_send_and_protect_their_forms() {
 async fn console_app_pages_traffic_dashboard_log_and_test_users() {
     let t = TestServer::start().await;
     let f = fixture(&t).await;
-    let b = t.browser(&f.dev.login, &f.dev.password).await;
+    let b = t.page_session(&f.dev.login, &f.dev.password).await;
     let id = f.app.id.to_string();
     let merchant = f.merchant_id.to_string();
 
@@ -412,9 +412,11 @@ async fn console_app_pages_traffic_dashboard_log_and_test_users() {
             .await;
         assert_eq!(page.status, 200);
     }
-    let page = b.get(&format!("/console/apps/{id}/dashboard?days=7")).await;
+    let page = b
+        .page(&format!("/console/apps/{id}/dashboard?days=7"))
+        .await;
     assert_eq!(page.status, 200);
-    assert_eq!(page.body.matches("<svg class=\"chart\"").count(), 2);
+    assert_eq!(page.body.matches("<svg class=\"stack-chart\"").count(), 2);
     assert!(page.body.contains("id=\"total-calls\">2<"), "{}", page.body);
     assert!(page.body.contains("id=\"success-rate\">50%<"));
     assert!(
@@ -423,7 +425,7 @@ async fn console_app_pages_traffic_dashboard_log_and_test_users() {
     );
 
     // Traffic: the reset is refused at this usage.
-    let page = b.get(&format!("/console/apps/{id}/traffic")).await;
+    let page = b.page(&format!("/console/apps/{id}/traffic")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("id=\"used-today\">1<"), "{}", page.body);
     let page = b.submit(&format!("/console/apps/{id}/traffic"), &[]).await;
@@ -441,7 +443,7 @@ async fn console_app_pages_traffic_dashboard_log_and_test_users() {
 
     // Message log with a filter.
     let page = b
-        .get(&format!("/console/apps/{id}/messages?status=failed"))
+        .page(&format!("/console/apps/{id}/messages?status=failed"))
         .await;
     assert_eq!(page.status, 200);
     let page = b
@@ -458,7 +460,7 @@ async fn console_app_pages_traffic_dashboard_log_and_test_users() {
     assert!(page.location().contains("notice="), "{}", page.location());
 
     // Test users: the copyable link, a fresh code shown once, a 48 h token, end authorization.
-    let page = b.get(&format!("/console/apps/{id}")).await;
+    let page = b.page(&format!("/console/apps/{id}")).await;
     assert!(page.body.contains("id=\"auth-link\""));
     assert!(
         page.body.contains("/oauth/authorize?app_id="),
@@ -503,7 +505,7 @@ async fn console_app_pages_traffic_dashboard_log_and_test_users() {
         )
         .await;
     assert_eq!(page.status, 303);
-    let page = b.get(&format!("/console/apps/{id}")).await;
+    let page = b.page(&format!("/console/apps/{id}")).await;
     assert!(page.body.contains("data-authorized=\"no\""));
     let (_, r) = f
         .dev
