@@ -128,9 +128,14 @@ pub fn message_status(lang: &super::i18n::Lang, status: &str) -> &'static str {
     lang.t(&format!("msg.{status}"))
 }
 
-/// The short title of an event, for people.
+/// The short title of an event, for people (the docs centre's `msg.<event>` titles).
 pub fn event_title(lang: &super::i18n::Lang, event: &str) -> &'static str {
-    lang.t(&format!("evt.{event}"))
+    lang.t(&format!("msg.{event}"))
+}
+
+/// The short title of an API method, if the docs centre's `api.<method>` table has one.
+pub fn method_title(lang: &super::i18n::Lang, method: &str) -> &'static str {
+    lang.lookup(&format!("api.{method}")).unwrap_or("")
 }
 
 /// Events grouped by their scope (order, after-sales, item), each with whether `has` admits it.

@@ -1352,84 +1352,6 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("evgroup.merchant_order", "订单消息", "Order events"),
     ("evgroup.merchant_refund", "售后消息", "After-sales events"),
     ("evgroup.merchant_item", "商品消息", "Item events"),
-    (
-        "evt.kwaishop_order_addOrder",
-        "订单创建（待付款）",
-        "Order created (awaiting payment)",
-    ),
-    (
-        "evt.kwaishop_order_paySuccess",
-        "订单支付成功",
-        "Order paid",
-    ),
-    (
-        "evt.kwaishop_order_delivering",
-        "订单已发货",
-        "Order shipped",
-    ),
-    (
-        "evt.kwaishop_order_deliverySuccess",
-        "订单已签收",
-        "Order received by the buyer",
-    ),
-    (
-        "evt.kwaishop_order_orderSuccess",
-        "交易成功",
-        "Trade succeeded",
-    ),
-    (
-        "evt.kwaishop_order_orderFail",
-        "交易失败或取消",
-        "Trade failed or cancelled",
-    ),
-    (
-        "evt.kwaishop_order_totalFeeChange",
-        "订单改价（价格或运费）",
-        "Order price or freight changed",
-    ),
-    (
-        "evt.kwaishop_order_addNote",
-        "商家备注或旗帜变更",
-        "Seller note or flag changed",
-    ),
-    (
-        "evt.kwaishop_order_addressChange",
-        "买家修改收货地址",
-        "Buyer changed the address",
-    ),
-    (
-        "evt.kwaishop_order_addressUpdateAudit",
-        "改地址审核",
-        "Address change review",
-    ),
-    (
-        "evt.kwaishop_aftersales_addRefund",
-        "买家发起售后",
-        "After-sales case opened",
-    ),
-    (
-        "evt.kwaishop_aftersales_updateRefund",
-        "售后单状态变更",
-        "After-sales case changed",
-    ),
-    ("evt.kwaishop_item_addItem", "商品创建", "Item created"),
-    ("evt.kwaishop_item_updateItem", "商品编辑", "Item edited"),
-    (
-        "evt.kwaishop_item_shelfChange",
-        "商品上架或下架",
-        "Item put on or taken off the shelf",
-    ),
-    (
-        "evt.kwaishop_item_stockChange",
-        "SKU 库存变更",
-        "SKU stock changed",
-    ),
-    (
-        "evt.kwaishop_item_priceChange",
-        "SKU 价格变更",
-        "SKU price changed",
-    ),
-    ("evt.kwaishop_item_deleteItem", "商品删除", "Item deleted"),
     ("dash.no_data", "暂无数据", "No data yet"),
     (
         "log.detail_hint",
@@ -1516,6 +1438,7 @@ const TEXT: &[(&str, &str, &str)] = &[
         "对接平台的软件或服务提供商，邀请入驻。",
         "Platform integrations, by invitation.",
     ),
+    ("tool.docs", "文档", "Docs"),
     // Named by admin_app.html but missing from the table (found by the template-key test).
     ("admin.effective", "实际生效：", "in effect:"),
 ];
