@@ -1439,6 +1439,7 @@ const TEXT: &[(&str, &str, &str)] = &[
         "Platform integrations, by invitation.",
     ),
     ("tool.docs", "文档", "Docs"),
+    ("dash.error_table", "错误码说明", "Error codes"),
     // Named by admin_app.html but missing from the table (found by the template-key test).
     ("admin.effective", "实际生效：", "in effect:"),
 ];

@@ -278,9 +278,15 @@ async fn console_tool_pages_sign_send_and_protect_their_forms() {
 
     // The docs centre's API and event pages open the tools on their method or event.
     let page = b.page(&format!("/docs/api/{ITEM_LIST}")).await;
-    assert!(page.body.contains(&format!("/console/tools/api?method={ITEM_LIST}")));
+    assert!(
+        page.body
+            .contains(&format!("/console/tools/api?method={ITEM_LIST}"))
+    );
     let page = b.page(&format!("/docs/events/{PAY}")).await;
-    assert!(page.body.contains(&format!("/console/tools/message?event={PAY}")));
+    assert!(
+        page.body
+            .contains(&format!("/console/tools/message?event={PAY}"))
+    );
 
     // Without the CSRF token nothing is sent.
     let page = b
