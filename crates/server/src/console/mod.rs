@@ -14,6 +14,12 @@ pub mod i18n;
 mod merchant;
 pub mod session;
 pub mod svg_charts;
+// Developer tools and app operations pages.
+mod charts;
+mod format;
+mod push;
+mod tools;
+mod traffic;
 
 use askama::Template;
 use axum::Router;
@@ -58,6 +64,29 @@ pub fn routes() -> Router<Ctx> {
         .route("/admin/apps", get(admin::apps_page))
         .route("/admin/apps/{id}", get(admin::app_page))
         .route("/admin/apps/{id}/traffic", post(admin::set_traffic))
+        // Developer tools and app operations pages.
+        .route("/assets/console.js", get(script))
+        .route(
+            "/console/tools/api",
+            get(tools::api_page).post(tools::api_send),
+        )
+        .route(
+            "/console/tools/message",
+            get(tools::message_page).post(tools::message_send),
+        )
+        .route(
+            "/console/apps/{id}/push",
+            get(push::settings_page).post(push::settings_action),
+        )
+        .route(
+            "/console/apps/{id}/messages",
+            get(push::messages_page).post(push::messages_action),
+        )
+        .route(
+            "/console/apps/{id}/traffic",
+            get(traffic::traffic_page).post(traffic::reset),
+        )
+        .route("/console/apps/{id}/dashboard", get(traffic::dashboard_page))
 }
 
 async fn stylesheet() -> Response {
@@ -67,6 +96,17 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
         include_str!("../../assets/console.css"),
+    )
+        .into_response()
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../assets/console.js"),
     )
         .into_response()
 }

@@ -47,6 +47,7 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// and JSON-error middlewares, and the gateway's `/open/` call path beside them, not behind
 /// them (see [`crate::gateway::open_routes`]).
 pub fn router(ctx: Ctx) -> Router {
+    // One gateway (caches, limits, recorder) for `/open/...` and the console's API test tool.
     let gateway = Arc::new(crate::gateway::Gateway::new(ctx.platform.clone()));
     Router::new()
         .route("/healthz", get(observe::healthz))
@@ -58,8 +59,9 @@ pub fn router(ctx: Ctx) -> Router {
         .merge(sandbox::routes())
         .merge(sandbox_buyer::routes())
         .merge(push::routes())
-        .merge(crate::gateway::console_routes(gateway.clone()))
+        .merge(crate::gateway::console_routes())
         .fallback(observe::not_found)
+        .layer(axum::Extension(gateway.clone()))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(observe::record))

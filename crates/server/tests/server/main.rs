@@ -9,6 +9,7 @@ mod apps;
 mod backoffice;
 mod cli;
 mod commerce_sandbox;
+mod console_tools;
 mod docs;
 mod gateway;
 mod gateway_commerce;

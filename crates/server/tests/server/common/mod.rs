@@ -438,3 +438,51 @@ impl PageSession {
         (resp.status(), location, resp.text().await.unwrap())
     }
 }
+
+/// A page's whole answer: status, headers and body text (for checks on headers such as
+/// `Cache-Control` and on redirects).
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// Where a redirect goes.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl PageSession {
+    async fn answer(&self, req: reqwest::RequestBuilder) -> Page {
+        let resp = req.header("cookie", self.cookies()).send().await.unwrap();
+        Page {
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            body: resp.text().await.unwrap_or_default(),
+        }
+    }
+
+    /// `GET path` with the headers.
+    pub async fn page(&self, path: &str) -> Page {
+        self.answer(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    /// Submits a form with the session's CSRF token, keeping the headers.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_bare(path, &all).await
+    }
+
+    /// Posts exactly `fields` (no CSRF token unless given).
+    pub async fn post_bare(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.answer(self.http.post(format!("{}{path}", self.base)).form(fields))
+            .await
+    }
+}
