@@ -38,6 +38,15 @@ pub struct Outcome {
 
 type Connector = HttpsConnector<HttpConnector<GuardedResolver>>;
 
+/// What went over the wire in one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// The encrypted body sent (Base64).
+    pub body: String,
+    /// The answer's body (up to 4 KiB), when an answer came.
+    pub receipt: Option<String>,
+}
+
 /// The HTTP side of delivery: one client (connection pool) shared by every endpoint. Plain
 /// hyper over rustls: no redirects followed, no proxy, names resolved through the SSRF guard.
 #[derive(Debug, Clone)]
@@ -88,6 +97,24 @@ impl Sender {
 
     /// Sends `plaintext` encrypted with `key` to `url` once.
     pub async fn send(&self, url: &str, key: &PushKey, plaintext: &str) -> Outcome {
+        self.deliver(url, key.encrypt(plaintext.as_bytes()), None)
+            .await
+    }
+
+    /// [`Sender::send`], also returning what went over the wire (the message test tool shows it).
+    pub async fn exchange(&self, url: &str, key: &PushKey, plaintext: &str) -> (Outcome, Exchange) {
+        let body = key.encrypt(plaintext.as_bytes());
+        let mut receipt = None;
+        let outcome = self.deliver(url, body.clone(), Some(&mut receipt)).await;
+        (outcome, Exchange { body, receipt })
+    }
+
+    async fn deliver(
+        &self,
+        url: &str,
+        body: String,
+        receipt: Option<&mut Option<String>>,
+    ) -> Outcome {
         let started = Instant::now();
         let fail = |status: Option<u16>, reason: String| Outcome {
             ok: false,
@@ -107,7 +134,6 @@ impl Sender {
         {
             return fail(None, format!("refused: the push URL points to {why}"));
         }
-        let body = key.encrypt(plaintext.as_bytes());
         let request = match hyper::Request::post(uri)
             .header(hyper::header::CONTENT_TYPE, CONTENT_TYPE)
             .header(hyper::header::USER_AGENT, "kaifang-push/1")
@@ -136,6 +162,9 @@ impl Sender {
             Ok::<_, Failure>((status, buf))
         })
         .await;
+        if let (Some(slot), Ok(Ok((_, bytes)))) = (receipt, &answer) {
+            *slot = Some(String::from_utf8_lossy(bytes).into_owned());
+        }
         match answer {
             Err(_) => fail(
                 None,

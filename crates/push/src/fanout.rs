@@ -387,7 +387,7 @@ async fn open_id(
 }
 
 /// The message envelope (protocol-notes §4.2), openIds filled in for the app's developer.
-fn envelope(
+pub fn envelope(
     e: &OutboxEvent,
     event_id: &str,
     app_key: &str,

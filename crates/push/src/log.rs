@@ -78,7 +78,8 @@ pub struct Filter {
     pub limit: Option<i64>,
 }
 
-const STATUSES: &[&str] = &["pending", "delivered", "failed", "dropped"];
+/// Every message status, in the order of its life.
+pub const STATUSES: &[&str] = &["pending", "delivered", "failed", "dropped"];
 
 fn message(r: &Row) -> Result<Message> {
     Ok(Message {

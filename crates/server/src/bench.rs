@@ -30,6 +30,20 @@ pub struct LoadSpec {
     pub connections: usize,
     /// Measured seconds (after one second of warm-up).
     pub seconds: u64,
+    /// Requests per second, all connections together, of the latency phase.
+    pub latency_rate: u64,
+}
+
+/// How the load generator sends.
+#[derive(Debug, Clone, Copy)]
+enum Pace {
+    /// Each connection sends its next request as soon as the last one is answered: the most
+    /// a server can do (throughput, CPU per request).
+    Saturate,
+    /// Requests are sent on a fixed schedule, `rate` per second in all: latency at a load the
+    /// server can carry. Each latency is counted from the request's scheduled time, so a
+    /// stalled server is charged for the requests it delayed (no coordinated omission).
+    Rate(u64),
 }
 
 /// One target's figures.
@@ -139,12 +153,20 @@ async fn request(
     ))
 }
 
-/// Keeps `spec.connections` connections busy on `path`; returns figures for the server `pid`.
-async fn load(addr: &str, path: &str, pid: u32, spec: &LoadSpec) -> Result<Figures, String> {
+/// Loads `path` over `spec.connections` connections at `pace`; returns figures for the server
+/// `pid`.
+async fn load(
+    addr: &str,
+    path: &str,
+    pid: u32,
+    spec: &LoadSpec,
+    pace: Pace,
+) -> Result<Figures, String> {
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
-    for _ in 0..spec.connections {
+    let connections = spec.connections;
+    for _ in 0..connections {
         let mut send = connect(addr).await?;
         let (addr, path) = (addr.to_string(), path.to_string());
         let (measuring, stop) = (measuring.clone(), stop.clone());
@@ -152,12 +174,24 @@ async fn load(addr: &str, path: &str, pid: u32, spec: &LoadSpec) -> Result<Figur
             let mut lat: Vec<u32> = Vec::with_capacity(1 << 16);
             let mut failures = 0u64;
             let _ = Empty::<Bytes>::new();
+            let mut schedule = match pace {
+                Pace::Saturate => None,
+                Pace::Rate(rate) => {
+                    let period = Duration::from_secs_f64(connections as f64 / rate.max(1) as f64);
+                    let mut tick = tokio::time::interval(period);
+                    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+                    Some(tick)
+                }
+            };
             while !stop.load(Ordering::Relaxed) {
                 let req = hyper::Request::get(path.as_str())
                     .header("host", addr.as_str())
                     .body(Full::new(Bytes::new()))
                     .expect("request");
-                let t = Instant::now();
+                let t = match schedule.as_mut() {
+                    Some(tick) => tick.tick().await.into_std(),
+                    None => Instant::now(),
+                };
                 let Ok(resp) = send.send_request(req).await else {
                     failures += 1;
                     break;
@@ -254,11 +288,21 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         .strip_prefix("LISTEN ")
         .ok_or("no LISTEN line")?
         .to_string();
+    let ceiling_path = "/open/user/seller/get";
+    let ceiling_pid = ceiling.0.id();
     let ceiling_figs = rt.block_on(load(
         &ceiling_addr,
-        "/open/user/seller/get",
-        ceiling.0.id(),
+        ceiling_path,
+        ceiling_pid,
         spec,
+        Pace::Saturate,
+    ))?;
+    let ceiling_paced = rt.block_on(load(
+        &ceiling_addr,
+        ceiling_path,
+        ceiling_pid,
+        spec,
+        Pace::Rate(spec.latency_rate),
     ))?;
     drop(ceiling);
 
@@ -308,7 +352,14 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         .as_millis() as i64;
     let creds = kaifang_sdk_params(&app_key, &sign_secret, &token, ts);
     let path = format!("/open/user/seller/get?{creds}");
-    let gateway_figs = rt.block_on(load(&addr, &path, server.0.id(), spec))?;
+    let gateway_figs = rt.block_on(load(&addr, &path, server.0.id(), spec, Pace::Saturate))?;
+    let gateway_paced = rt.block_on(load(
+        &addr,
+        &path,
+        server.0.id(),
+        spec,
+        Pace::Rate(spec.latency_rate),
+    ))?;
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -319,19 +370,28 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         );
     };
     println!(
-        "kaifang bench gateway: {} connections, {} s measured after 1 s warm-up, loopback keep-alive",
+        "kaifang bench gateway: {} connections, {} s measured after 1 s warm-up per phase, loopback keep-alive",
         spec.connections, spec.seconds
     );
+    println!("saturated (each connection sends again as soon as it is answered):");
     report("ceiling", &ceiling_figs);
     report("gateway", &gateway_figs);
     println!(
-        "ratio     CPU/req gateway/ceiling = {:.2}x (bar <= 1.6x)   req/s gateway/ceiling = {:.2}x (bar >= 0.62x)   gateway p99 = {:.2} ms (bar < 2 ms)",
+        "paced at {} req/s (latency from each request's scheduled time):",
+        spec.latency_rate
+    );
+    report("ceiling", &ceiling_paced);
+    report("gateway", &gateway_paced);
+    println!(
+        "ratio     CPU/req gateway/ceiling = {:.2}x (bar <= 1.6x)   req/s gateway/ceiling = {:.2}x (bar >= 0.62x)   gateway p99 at {} req/s = {:.2} ms (bar < 2 ms)",
         gateway_figs.cpu_us_per_req / ceiling_figs.cpu_us_per_req.max(f64::MIN_POSITIVE),
         gateway_figs.rps / ceiling_figs.rps.max(f64::MIN_POSITIVE),
-        gateway_figs.p99_us as f64 / 1000.0
+        spec.latency_rate,
+        gateway_paced.p99_us as f64 / 1000.0
     );
-    if gateway_figs.failures > 0 {
-        return Err(format!("{} gateway calls failed", gateway_figs.failures));
+    let failures = gateway_figs.failures + gateway_paced.failures;
+    if failures > 0 {
+        return Err(format!("{failures} gateway calls failed"));
     }
     Ok(())
 }

@@ -32,6 +32,39 @@ impl MerchantPage {
             AuthorizationStatus::Expired => "deleted",
         }
     }
+    /// The status in words.
+    fn status_label(&self, a: &Authorization) -> &'static str {
+        self.chrome.t(match a.status {
+            AuthorizationStatus::Active => "merchant.auth.active",
+            AuthorizationStatus::Revoked => "merchant.auth.revoked",
+            AuthorizationStatus::Expired => "merchant.auth.expired",
+        })
+    }
+    /// Why the merchant could authorize, in words.
+    fn source_label(&self, a: &Authorization) -> &'static str {
+        self.chrome
+            .t(&format!("merchant.source.{}", a.source.as_str()))
+    }
+    /// The granted packages by their names.
+    fn scope_titles(&self, a: &Authorization) -> Vec<&'static str> {
+        a.scopes
+            .iter()
+            .filter_map(|s| kaifang_platform::scopes::find(s))
+            .map(|s| match self.chrome.lang {
+                super::i18n::Lang::Zh => s.title_zh,
+                super::i18n::Lang::En => s.title_en,
+            })
+            .collect()
+    }
+    fn date(&self, ms: &i64) -> String {
+        super::datetime(*ms)
+    }
+    fn ends(&self, a: &Authorization) -> String {
+        a.revoked_at.or(a.expires_at).map_or_else(
+            || self.chrome.t("merchant.no_end").to_string(),
+            super::datetime,
+        )
+    }
 }
 
 /// `GET /merchant`.

@@ -6,11 +6,20 @@
 //! reload never repeats an action. Every form carries a CSRF token.
 
 mod admin;
+pub mod admin_dashboard;
 mod auth;
 mod developer;
+pub mod docs;
 pub mod i18n;
 mod merchant;
 pub mod session;
+pub mod svg_charts;
+// Developer tools and app operations pages.
+mod charts;
+mod format;
+mod push;
+mod tools;
+mod traffic;
 
 use askama::Template;
 use axum::Router;
@@ -43,6 +52,41 @@ pub fn routes() -> Router<Ctx> {
         .route("/admin/decide", post(admin::decide))
         .route("/merchant", get(merchant::home))
         .route("/merchant/action", post(merchant::action))
+        .route("/docs", get(docs::index))
+        .route("/docs/start", get(docs::start))
+        .route("/docs/api/{method}", get(docs::api))
+        .route("/docs/events", get(docs::events))
+        .route("/docs/events/{name}", get(docs::event))
+        .route("/docs/errors", get(docs::errors))
+        .route("/docs/carriers", get(docs::carriers))
+        .route("/admin/dashboard", get(admin_dashboard::page))
+        .route("/admin/developers", get(admin::developers_page))
+        .route("/admin/apps", get(admin::apps_page))
+        .route("/admin/apps/{id}", get(admin::app_page))
+        .route("/admin/apps/{id}/traffic", post(admin::set_traffic))
+        // Developer tools and app operations pages.
+        .route("/assets/console.js", get(script))
+        .route(
+            "/console/tools/api",
+            get(tools::api_page).post(tools::api_send),
+        )
+        .route(
+            "/console/tools/message",
+            get(tools::message_page).post(tools::message_send),
+        )
+        .route(
+            "/console/apps/{id}/push",
+            get(push::settings_page).post(push::settings_action),
+        )
+        .route(
+            "/console/apps/{id}/messages",
+            get(push::messages_page).post(push::messages_action),
+        )
+        .route(
+            "/console/apps/{id}/traffic",
+            get(traffic::traffic_page).post(traffic::reset),
+        )
+        .route("/console/apps/{id}/dashboard", get(traffic::dashboard_page))
 }
 
 async fn stylesheet() -> Response {
@@ -52,6 +96,17 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
         include_str!("../../assets/console.css"),
+    )
+        .into_response()
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../assets/console.js"),
     )
         .into_response()
 }
@@ -180,5 +235,19 @@ pub fn bad_csrf(lang: Lang) -> Response {
             Lang::Zh => "页面已过期，请刷新后重试",
             Lang::En => "this page has expired; reload it and try again",
         },
+    )
+}
+
+/// `YYYY-MM-DD HH:MM` of a time in ms, in the platform's time zone (+08:00, the quota zone).
+pub fn datetime(ms: i64) -> String {
+    let offset = kaifang_platform::rules::TrafficRules::new(false).day_offset;
+    let local = ms + offset;
+    let day = local.div_euclid(kaifang_platform::clock::DAY);
+    let minutes = local.rem_euclid(kaifang_platform::clock::DAY) / 60_000;
+    format!(
+        "{} {:02}:{:02}",
+        kaifang_platform::traffic::day_string(day),
+        minutes / 60,
+        minutes % 60
     )
 }

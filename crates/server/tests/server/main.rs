@@ -6,10 +6,14 @@ mod common;
 mod push_support;
 
 mod apps;
+mod backoffice;
 mod cli;
 mod commerce_sandbox;
+mod console_tools;
+mod docs;
 mod gateway;
 mod gateway_commerce;
+mod merchant_pages;
 mod notifications;
 mod oauth;
 mod onboarding;
