@@ -280,8 +280,13 @@ pub async fn fan_out(
                         ),
                         None => None,
                     };
-                    let payload =
-                        envelope(e, &event_id, app_key, &seller_open, buyer_open.as_deref())?;
+                    let payload = checked_envelope(
+                        e,
+                        &event_id,
+                        app_key,
+                        &seller_open,
+                        buyer_open.as_deref(),
+                    )?;
                     let leased = admission.admits(c.app_id);
                     rows.push(args![
                         c.app_id,
@@ -386,8 +391,25 @@ async fn open_id(
     Ok(v)
 }
 
-/// The message envelope (protocol-notes §4.2), openIds filled in for the app's developer.
+/// The message envelope (protocol-notes §4.2), openIds filled in for the app's developer, for
+/// an event whose info is known to be JSON (examples, the message test tool); fan-out uses
+/// [`checked_envelope`].
 pub fn envelope(
+    e: &OutboxEvent,
+    event_id: &str,
+    app_key: &str,
+    seller_open: &str,
+    buyer_open: Option<&str>,
+) -> String {
+    checked_envelope(e, event_id, app_key, seller_open, buyer_open).unwrap_or_else(|_| {
+        let mut blank = e.clone();
+        blank.info = "null".into();
+        checked_envelope(&blank, event_id, app_key, seller_open, buyer_open).unwrap_or_default()
+    })
+}
+
+/// [`envelope`], failing when the event's info is not JSON.
+pub fn checked_envelope(
     e: &OutboxEvent,
     event_id: &str,
     app_key: &str,
