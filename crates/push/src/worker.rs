@@ -420,7 +420,7 @@ async fn isolate(
             continue;
         };
         // A database that does not answer fails every event: not this event's fault.
-        if let Err(db) = p.db.scalar("SELECT 1", &[]).await {
+        if let Err(db) = p.db.scalar("SELECT CAST(1 AS BIGINT)", &[]).await {
             tracing::warn!(error = %db, "push fan-out: the database does not answer; retrying later");
             return false;
         }
