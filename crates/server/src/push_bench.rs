@@ -213,6 +213,8 @@ async fn phases(
         pct(&mut lat, 99.9),
         lat.last().copied().unwrap_or(0)
     );
+    // The last outcomes are recorded a few ms after their receipt: count once they are.
+    let _ = settle(&p, Duration::from_secs(5)).await;
     let failed =
         p.db.scalar(
             "SELECT COUNT(*) FROM push_messages WHERE status <> 'delivered' AND status <> 'dropped'
