@@ -3,8 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { startKaifang, launchBrowser, screenshot, logIn } from './harness.mjs';
+import { startKaifang, launchBrowser, screenshots, logIn } from './harness.mjs';
 import { demoToken, call } from './calls.mjs';
+
+const screenshot = screenshots('docs');
 
 const EXAMPLE_SIGN_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const viewport = { width: 1366, height: 860 };

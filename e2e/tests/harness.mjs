@@ -1,5 +1,6 @@
 // Starts a real `kaifang demo` on a free loopback port with a fresh data directory, and a
-// headless Debian Chromium driven by playwright-core. Screenshots go to e2e/output/.
+// headless Debian Chromium driven by playwright-core. Screenshots go to e2e/output/, named
+// after their test file.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,10 +49,17 @@ export async function launchBrowser() {
   });
 }
 
-let shot = 0;
-export async function screenshot(page, name) {
-  shot += 1;
-  await page.screenshot({ path: join(outputDir, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+/**
+ * A numbered screenshot taker for one test file: `screenshots('journey')` saves
+ * `journey-01-<name>.png`, `journey-02-…` in e2e/output/, so files never overwrite each other.
+ */
+export function screenshots(prefix) {
+  let shot = 0;
+  return async (page, name) => {
+    shot += 1;
+    const file = `${prefix}-${String(shot).padStart(2, '0')}-${name}.png`;
+    await page.screenshot({ path: join(outputDir, file), fullPage: true });
+  };
 }
 
 export async function logIn(page, base, login, password) {

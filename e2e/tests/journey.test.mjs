@@ -8,7 +8,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createDecipheriv } from 'node:crypto';
-import { startKaifang, launchBrowser, screenshot, logIn } from './harness.mjs';
+import { startKaifang, launchBrowser, screenshots, logIn } from './harness.mjs';
+
+const screenshot = screenshots('journey');
 
 let k; let browser; let receiver;
 before(async () => { k = await startKaifang(); browser = await launchBrowser(); });
