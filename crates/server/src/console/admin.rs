@@ -366,7 +366,7 @@ struct AppDetailPage {
 
 impl AppDetailPage {
     fn count(&self, n: &u64) -> String {
-        super::svg_charts::thousands(i64::try_from(*n).unwrap_or(i64::MAX))
+        super::format::thousands(*n)
     }
     fn daily_is(&self, t: &i64) -> bool {
         self.traffic.settings.daily_tier == Some(*t)
@@ -375,8 +375,9 @@ impl AppDetailPage {
         self.traffic.settings.qps_tier == Some(*t)
     }
     fn used_percent(&self) -> String {
-        super::svg_charts::Unit::Percent
-            .format(self.traffic.used_today as f64 / self.traffic.daily_quota.max(1) as f64)
+        super::format::percent(
+            self.traffic.used_today as f64 / self.traffic.daily_quota.max(1) as f64,
+        )
     }
     fn when(&self, ms: &Option<i64>) -> String {
         ms.map(super::datetime).unwrap_or_else(|| "—".into())
@@ -436,7 +437,7 @@ type AppDetail = (
 
 async fn app_detail(ctx: &Ctx, viewer: &Viewer, key: &str) -> kaifang_platform::Result<AppDetail> {
     use super::admin_dashboard::{calls_by_day, calls_by_method, short_day};
-    use super::svg_charts::{self as charts, Unit};
+    use super::charts::{self, Unit};
     let p = &ctx.platform;
     viewer.account.require_operator()?;
     let app = apps::resolve(p, key).await?;

@@ -1,6 +1,6 @@
 //! The operator's platform-wide dashboard (`/admin/dashboard`): calls and success rate per day
 //! and per method across all apps, the top apps by calls, push success per day, and the size of
-//! every queue (reviews, outbox, push). Charts are server-rendered SVG ([`super::svg_charts`]).
+//! every queue (reviews, outbox, push). Charts are server-rendered SVG ([`super::charts`]).
 //!
 //! The figures come from the tables the gateway's recorder and the push worker write
 //! (`call_stats`, `push_messages`, `outbox`); the recorder writes once a second, so a call shows
@@ -20,8 +20,8 @@ use kaifang_platform::{Platform, Result};
 use kaifang_store::args;
 use serde::Deserialize;
 
+use super::charts::{self, Unit};
 use super::session::Viewer;
-use super::svg_charts::{self as charts, Unit};
 use super::{Chrome, Flash, render};
 use crate::http::Ctx;
 

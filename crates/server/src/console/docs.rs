@@ -383,7 +383,7 @@ impl ApiPage {
         }
     }
     fn count(&self, n: &u64) -> String {
-        super::svg_charts::thousands(i64::try_from(*n).unwrap_or(i64::MAX))
+        super::format::thousands(*n)
     }
     fn system_params(&self) -> Vec<(&'static str, &'static str)> {
         let lang = self.chrome.lang;

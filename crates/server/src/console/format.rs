@@ -46,10 +46,14 @@ pub fn day_number(date: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-/// `12,345`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
+/// `12,345`, `-1,000` (any integer: counts are `u64` in traffic figures, `i64` in statistics).
+pub fn thousands(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
     for (i, c) in s.chars().enumerate() {
         if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
@@ -168,8 +172,10 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(0u64), "0");
+        assert_eq!(thousands(1234567u64), "1,234,567");
+        assert_eq!(thousands(-1234i64), "-1,234");
+        assert_eq!(thousands(999i64), "999");
         assert_eq!(percent(1.0), "100%");
         assert_eq!(percent(0.9856), "98.6%");
         assert_eq!(percent(0.0), "0%");

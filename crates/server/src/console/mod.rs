@@ -8,14 +8,13 @@
 mod admin;
 pub mod admin_dashboard;
 mod auth;
+pub mod charts;
 mod developer;
 pub mod docs;
 pub mod i18n;
 mod merchant;
 pub mod session;
-pub mod svg_charts;
 // Developer tools and app operations pages.
-mod charts;
 mod format;
 mod push;
 mod tools;

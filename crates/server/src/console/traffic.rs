@@ -168,13 +168,13 @@ impl DashboardPage {
         charts::share_bar(*r)
     }
     fn n(&self, v: &i64) -> String {
-        thousands(u64::try_from(*v).unwrap_or(0))
+        thousands(*v)
     }
     fn colour(&self, i: usize) -> &'static str {
-        charts::COLOURS[i]
+        charts::PARTS[i]
     }
     fn rate_colour(&self) -> &'static str {
-        charts::RATE_COLOUR
+        charts::RATE
     }
 }
 
@@ -249,7 +249,7 @@ pub async fn dashboard_page(
                     "—".into()
                 }
             ),
-            parts: [*ok, calls - ok, 0],
+            parts: vec![*ok as f64, (calls - ok) as f64],
             rate: (*calls > 0).then(|| *ok as f64 / *calls as f64),
         })
         .collect();
@@ -266,7 +266,7 @@ pub async fn dashboard_page(
                 d.total,
                 percent(d.success_rate)
             ),
-            parts: [d.delivered, d.failed, d.pending],
+            parts: vec![d.delivered as f64, d.failed as f64, d.pending as f64],
             rate: (d.total > 0).then_some(d.success_rate),
         })
         .collect();
@@ -277,10 +277,10 @@ pub async fn dashboard_page(
         chrome,
         app,
         days,
-        calls_chart: charts::stacked(&columns, lang.t("dash.calls_chart"), lang.t("dash.no_data")),
+        calls_chart: charts::stacked(lang.t("dash.calls_chart"), &columns, lang.t("dash.no_data")),
         push_chart: charts::stacked(
-            &push_columns,
             lang.t("dash.push_chart"),
+            &push_columns,
             lang.t("dash.no_data"),
         ),
         method,
