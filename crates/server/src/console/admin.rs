@@ -77,12 +77,7 @@ pub async fn home(
         notice: query.notice,
         error: query.error,
     };
-    let chrome = flash.chrome(
-        viewer.lang,
-        viewer.lang.t("nav.admin"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, viewer.lang.t("nav.admin"));
     render(&AdminPage {
         chrome,
         developers,
@@ -147,11 +142,11 @@ pub async fn decide(State(ctx): State<Ctx>, viewer: Viewer, Form(f): Form<Decide
     match result {
         Ok(()) => notice(
             "/admin",
-            if approve {
-                "已通过 / Approved"
+            viewer.lang.t(if approve {
+                "admin.approved"
             } else {
-                "已驳回 / Rejected"
-            },
+                "admin.rejected"
+            }),
         ),
         Err(e) => failure("/admin", &e.message),
     }
@@ -242,12 +237,7 @@ pub async fn developers_page(
         notice: query.notice,
         error: query.error,
     }
-    .chrome(
-        viewer.lang,
-        viewer.lang.t("admin.developers"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    .chrome(&viewer, viewer.lang.t("admin.developers"));
     render(&DevelopersPage {
         chrome,
         tab: "developers",
@@ -319,12 +309,7 @@ pub async fn apps_page(
         notice: query.notice,
         error: query.error,
     }
-    .chrome(
-        viewer.lang,
-        viewer.lang.t("admin.apps"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    .chrome(&viewer, viewer.lang.t("admin.apps"));
     render(&AppsPage {
         chrome,
         tab: "apps",
@@ -402,8 +387,7 @@ pub async fn app_page(
     }
     match app_detail(&ctx, &viewer, &key).await {
         Ok((app, developer, traffic, calls_chart, rate_chart, methods)) => {
-            let lang = viewer.lang;
-            let chrome = flash.chrome(lang, &app.name, Some(viewer.account), viewer.csrf);
+            let chrome = flash.chrome(&viewer, &app.name);
             // The platform's own defaults; sandbox mode relaxes them (said on the page).
             let rules = kaifang_platform::rules::TrafficRules::new(false);
             render(&AppDetailPage {

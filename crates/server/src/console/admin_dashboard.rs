@@ -421,12 +421,7 @@ async fn build(ctx: &Ctx, viewer: &Viewer, days: i64) -> Result<DashboardPage> {
         .collect();
     let push_rate: Vec<(String, Option<f64>)> =
         push.iter().map(|d| (short_day(d.day), d.rate())).collect();
-    let chrome = Flash::default().chrome(
-        lang,
-        lang.t("dash.title"),
-        Some(viewer.account.clone()),
-        viewer.csrf.clone(),
-    );
+    let chrome = Flash::default().chrome(viewer, lang.t("dash.title"));
     Ok(DashboardPage {
         chrome,
         tab: "dashboard",

@@ -20,7 +20,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use kaifang_commerce::logistics::carriers::{CARRIERS, Carrier};
 use kaifang_commerce::outbox::{self, EVENTS, EventDecl, example};
-use kaifang_platform::accounts::Account;
 use kaifang_platform::rules::TrafficRules;
 use kaifang_platform::scopes;
 use kaifang_platform::traffic::DEFAULT_QPS;
@@ -31,7 +30,7 @@ use serde_json::{Value, json};
 
 use super::i18n::Lang;
 use super::session::{Viewer, lang_of};
-use super::{Chrome, render};
+use super::{Chrome, Flash, render};
 use crate::gateway::catalogue::{self, ApiMethod, Field};
 use crate::http::Ctx;
 use crate::http::oauth::html::encode_component;
@@ -50,39 +49,25 @@ pub const EXAMPLE_PUSH_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZg==";
 /// A reader of a public page: logged in or not.
 pub struct Reader {
     lang: Lang,
-    account: Option<Account>,
-    csrf: String,
+    viewer: Option<Viewer>,
 }
 
 impl FromRequestParts<Ctx> for Reader {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Self::Rejection> {
-        let lang = lang_of(parts);
-        Ok(match Viewer::from_request_parts(parts, ctx).await {
-            Ok(v) => Reader {
-                lang,
-                account: Some(v.account),
-                csrf: v.csrf,
-            },
-            Err(_) => Reader {
-                lang,
-                account: None,
-                csrf: String::new(),
-            },
+        Ok(Reader {
+            lang: lang_of(parts),
+            viewer: Viewer::from_request_parts(parts, ctx).await.ok(),
         })
     }
 }
 
 impl Reader {
     fn chrome(self, title: &str) -> Chrome {
-        Chrome {
-            lang: self.lang,
-            title: title.to_string(),
-            account: self.account,
-            csrf: self.csrf,
-            notice: None,
-            error: None,
+        match &self.viewer {
+            Some(v) => Flash::default().chrome(v, title),
+            None => Flash::default().anonymous(self.lang, title, String::new()),
         }
     }
 }

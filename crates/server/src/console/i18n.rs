@@ -1442,6 +1442,31 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("dash.error_table", "错误码说明", "Error codes"),
     // Named by admin_app.html but missing from the table (found by the template-key test).
     ("admin.effective", "实际生效：", "in effect:"),
+    // Texts that pages wrote in both languages at once, and the error page's title.
+    ("error", "出错了", "Error"),
+    ("admin.approved", "已通过", "Approved"),
+    ("admin.rejected", "已驳回", "Rejected"),
+    ("saved", "已保存", "Saved"),
+    (
+        "merchant.only",
+        "商家中心仅供商家及其员工账号使用",
+        "The merchant centre is for merchants and their staff",
+    ),
+    (
+        "page_expired",
+        "页面已过期，请刷新后重试",
+        "This page has expired; reload it and try again",
+    ),
+    (
+        "merchant.developer_hint",
+        "想为自己的店铺开发应用？开通商家开发者，即可创建应用并使用测试工具。",
+        "Want to build an app for your own shop? Enroll as a merchant developer to create apps and use the test tools.",
+    ),
+    (
+        "merchant.developer_link",
+        "成为商家开发者",
+        "Become a merchant developer",
+    ),
 ];
 
 #[cfg(test)]

@@ -71,10 +71,7 @@ impl MerchantPage {
 pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Flash>) -> Response {
     let is_main = viewer.account.role == Role::Merchant;
     if !is_main && viewer.account.role != Role::Staff {
-        return super::error_page(
-            viewer.lang,
-            "merchant pages are for merchants and their staff",
-        );
+        return super::error_page(viewer.lang, viewer.lang.t("merchant.only"));
     }
     let p = &ctx.platform;
     let (staff, authorizations) = if is_main {
@@ -89,12 +86,7 @@ pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Fl
     } else {
         (vec![], vec![])
     };
-    let chrome = flash.chrome(
-        viewer.lang,
-        viewer.lang.t("nav.merchant"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, viewer.lang.t("nav.merchant"));
     render(&MerchantPage {
         chrome,
         staff,
@@ -138,7 +130,7 @@ pub async fn action(
         _ => Err(kaifang_platform::Error::invalid("unknown action")),
     };
     match result {
-        Ok(()) => notice("/merchant", "已保存 / Saved"),
+        Ok(()) => notice("/merchant", viewer.lang.t("saved")),
         Err(e) => failure("/merchant", &e.message),
     }
 }

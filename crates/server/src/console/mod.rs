@@ -124,6 +124,9 @@ pub struct Chrome {
     pub notice: Option<String>,
     /// An error message from the previous action.
     pub error: Option<String>,
+    /// Whether the viewer holds a developer profile (a developer, or a merchant who enrolled as
+    /// one): the navigation shows the developer's links only then.
+    pub developer: bool,
 }
 
 impl Chrome {
@@ -158,14 +161,27 @@ pub struct Flash {
 }
 
 impl Flash {
-    fn chrome(self, lang: Lang, title: &str, account: Option<Account>, csrf: String) -> Chrome {
+    /// The chrome of a page for a logged-in viewer.
+    fn chrome(self, viewer: &session::Viewer, title: &str) -> Chrome {
+        Chrome {
+            account: Some(viewer.account.clone()),
+            csrf: viewer.csrf.clone(),
+            developer: viewer.developer,
+            ..self.anonymous(viewer.lang, title, String::new())
+        }
+    }
+
+    /// The chrome of a page shown to nobody in particular (before log-in, or an error); its
+    /// forms carry `csrf`.
+    pub fn anonymous(self, lang: Lang, title: &str, csrf: String) -> Chrome {
         Chrome {
             lang,
             title: title.to_string(),
-            account,
+            account: None,
             csrf,
             notice: self.notice,
             error: self.error,
+            developer: false,
         }
     }
 }
@@ -213,14 +229,11 @@ struct MessagePage {
 
 /// A bare error page.
 pub fn error_page(lang: Lang, message: &str) -> Response {
-    let chrome = Chrome {
-        lang,
-        title: "Error".into(),
-        account: None,
-        csrf: String::new(),
+    let chrome = Flash {
         notice: None,
         error: Some(message.to_string()),
-    };
+    }
+    .anonymous(lang, lang.t("error"), String::new());
     let mut r = render(&MessagePage { chrome });
     *r.status_mut() = StatusCode::BAD_REQUEST;
     r
@@ -228,13 +241,7 @@ pub fn error_page(lang: Lang, message: &str) -> Response {
 
 /// The forms' CSRF field is wrong: the page was stale or forged.
 pub fn bad_csrf(lang: Lang) -> Response {
-    error_page(
-        lang,
-        match lang {
-            Lang::Zh => "页面已过期，请刷新后重试",
-            Lang::En => "this page has expired; reload it and try again",
-        },
-    )
+    error_page(lang, lang.t("page_expired"))
 }
 
 /// `YYYY-MM-DD HH:MM` of a time in ms, in the platform's time zone (+08:00, the quota zone).

@@ -63,12 +63,7 @@ async fn push_page(
         settings.available_events.iter().any(|a| a == e.name)
     });
     let shows_key = push_key.is_some();
-    let chrome = flash.chrome(
-        lang,
-        lang.t("push.title"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, lang.t("push.title"));
     let page = render(&PushPage {
         chrome,
         paused_at: settings.paused_at.map(|t| datetime(p, t)),
@@ -243,7 +238,7 @@ pub async fn messages_page(
     };
     let today = p.rules.traffic.day_of(p.now());
     let lang = viewer.lang;
-    let chrome = flash.chrome(lang, lang.t("log.title"), Some(viewer.account), viewer.csrf);
+    let chrome = flash.chrome(&viewer, lang.t("log.title"));
     render(&MessagesPage {
         chrome,
         app,

@@ -243,7 +243,7 @@ async fn api_render(
         None => vec![],
     };
     let lang = viewer.lang;
-    let chrome = flash.chrome(lang, lang.t("tool.api"), Some(viewer.account), viewer.csrf);
+    let chrome = flash.chrome(&viewer, lang.t("tool.api"));
     let shows_token = !form.access_token.is_empty();
     let page = render(&ApiToolPage {
         chrome,
@@ -405,12 +405,7 @@ async fn message_render(
         }
         _ => form.info,
     };
-    let chrome = flash.chrome(
-        lang,
-        lang.t("tool.message"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, lang.t("tool.message"));
     render(&MessageToolPage {
         chrome,
         apps,

@@ -76,12 +76,7 @@ pub async fn traffic_page(
     let can_reset =
         view.resets_left > 0 && view.used_today * 100 > view.quota_today * RESET_THRESHOLD_PERCENT;
     let lang = viewer.lang;
-    let chrome = flash.chrome(
-        lang,
-        lang.t("traffic.title"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, lang.t("traffic.title"));
     render(&TrafficPage {
         chrome,
         app,
@@ -272,7 +267,11 @@ pub async fn dashboard_page(
         .collect();
     let push_total: i64 = push.iter().map(|d| d.total).sum();
     let push_delivered: i64 = push.iter().map(|d| d.delivered).sum();
-    let chrome = flash_chrome(&viewer, q.notice, q.error);
+    let chrome = Flash {
+        notice: q.notice,
+        error: q.error,
+    }
+    .chrome(&viewer, lang.t("dash.title"));
     render(&DashboardPage {
         chrome,
         app,
@@ -297,14 +296,4 @@ pub async fn dashboard_page(
         ],
         tab: "dashboard",
     })
-}
-
-fn flash_chrome(viewer: &Viewer, notice: Option<String>, error: Option<String>) -> Chrome {
-    let lang = viewer.lang;
-    Flash { notice, error }.chrome(
-        lang,
-        lang.t("dash.title"),
-        Some(viewer.account.clone()),
-        viewer.csrf.clone(),
-    )
 }

@@ -185,6 +185,8 @@ fn chrome(lang: Lang, account: Option<Account>, csrf: &str) -> Chrome {
         csrf: csrf.to_string(),
         notice: None,
         error: None,
+        // The consent page is a merchant's; it shows no developer links.
+        developer: false,
     }
 }
 
