@@ -10,6 +10,7 @@ use kaifang_platform::apps::{self, App, AppEvent, AppState};
 use kaifang_platform::developers::{self, Developer, DeveloperState};
 use serde::Deserialize;
 
+use super::format::LocalTime;
 use super::session::Viewer;
 use super::{Chrome, Flash, failure, notice, render};
 use crate::http::Ctx;
@@ -179,6 +180,7 @@ struct DevelopersPage {
     states: [&'static str; 5],
     developers: Vec<Developer>,
     total: usize,
+    time: LocalTime,
 }
 
 impl DevelopersPage {
@@ -187,7 +189,7 @@ impl DevelopersPage {
             .map_or("", |r| self.chrome.t(&format!("role.{}", r.as_str())))
     }
     fn day(&self, ms: &Option<i64>) -> String {
-        ms.map(super::datetime).unwrap_or_default()
+        self.time.maybe(*ms)
     }
 }
 
@@ -246,6 +248,7 @@ pub async fn developers_page(
         states: ["submitted", "approved", "rejected", "draft", "cleared"],
         developers: found.into_iter().take(SEARCH_ROWS).collect(),
         total,
+        time: LocalTime::of(&ctx.platform),
     })
 }
 
@@ -260,11 +263,12 @@ struct AppsPage {
     developer: Option<Developer>,
     apps: Vec<(App, String)>,
     total: usize,
+    time: LocalTime,
 }
 
 impl AppsPage {
     fn date(&self, ms: &i64) -> String {
-        super::datetime(*ms)
+        self.time.datetime(*ms)
     }
 }
 
@@ -319,6 +323,7 @@ pub async fn apps_page(
         developer,
         apps: found.into_iter().take(SEARCH_ROWS).collect(),
         total,
+        time: LocalTime::of(p),
     })
 }
 
@@ -347,6 +352,7 @@ struct AppDetailPage {
     calls_chart: String,
     rate_chart: String,
     methods: Vec<super::admin_dashboard::Tally>,
+    time: LocalTime,
 }
 
 impl AppDetailPage {
@@ -365,10 +371,10 @@ impl AppDetailPage {
         )
     }
     fn when(&self, ms: &Option<i64>) -> String {
-        ms.map(super::datetime).unwrap_or_else(|| "—".into())
+        self.time.maybe(*ms)
     }
     fn date(&self, ms: &i64) -> String {
-        super::datetime(*ms)
+        self.time.datetime(*ms)
     }
     fn encoded(&self, s: &str) -> String {
         super::encode(s)
@@ -404,6 +410,7 @@ pub async fn app_page(
                 calls_chart,
                 rate_chart,
                 methods,
+                time: LocalTime::of(&ctx.platform),
             })
         }
         Err(e) => super::error_page(viewer.lang, &e.message),

@@ -336,9 +336,9 @@ async fn app_page(
 ) -> Response {
     let p = &ctx.platform;
     let a = &viewer.account;
-    let app = match apps::owned(p, a, id).await {
+    let app = match super::owned_app(ctx, &viewer, id).await {
         Ok(app) => app,
-        Err(e) => return failure("/console/apps", &e.message),
+        Err(r) => return r,
     };
     let key = app.id.to_string();
     let packages = packages::list(p, a, &key).await.unwrap_or_default();

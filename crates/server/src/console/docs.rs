@@ -28,6 +28,7 @@ use kaifang_wire::{ApiError, OAuthError};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::format::{event_title, method_title};
 use super::i18n::Lang;
 use super::session::{Viewer, lang_of};
 use super::{Chrome, Flash, render};
@@ -104,13 +105,6 @@ pub struct EventGroup {
     pub events: Vec<&'static EventDecl>,
 }
 
-fn scope_title(lang: Lang, scope: &str) -> &'static str {
-    scopes::find(scope).map_or("", |s| match lang {
-        Lang::Zh => s.title_zh,
-        Lang::En => s.title_en,
-    })
-}
-
 /// The catalogue grouped by permission package, in the scope catalogue's order.
 pub fn api_groups(lang: Lang) -> Vec<ApiGroup> {
     let mut order: Vec<&'static str> = scopes::SCOPES.iter().map(|s| s.name).collect();
@@ -123,7 +117,7 @@ pub fn api_groups(lang: Lang) -> Vec<ApiGroup> {
         .into_iter()
         .map(|scope| ApiGroup {
             scope,
-            title: scope_title(lang, scope),
+            title: lang.scope_title(scope),
             methods: catalogue::all()
                 .iter()
                 .copied()
@@ -143,7 +137,7 @@ pub fn event_groups(lang: Lang) -> Vec<EventGroup> {
             Some(g) => g.events.push(e),
             None => out.push(EventGroup {
                 scope,
-                title: scope_title(lang, scope),
+                title: lang.scope_title(scope),
                 events: vec![e],
             }),
         }
@@ -206,11 +200,6 @@ impl Nav {
     }
 }
 
-/// A title for a method or event in the reader's language, if the i18n table has one.
-fn title_of(lang: Lang, prefix: &str, name: &str) -> &'static str {
-    lang.lookup(&format!("{prefix}{name}")).unwrap_or("")
-}
-
 // ---- the index ----
 
 #[derive(Template)]
@@ -226,10 +215,10 @@ struct IndexPage {
 
 impl IndexPage {
     fn api_title(&self, m: &ApiMethod) -> &'static str {
-        title_of(self.chrome.lang, "api.", m.name)
+        method_title(&self.chrome.lang, m.name)
     }
     fn event_title(&self, e: &EventDecl) -> &'static str {
-        title_of(self.chrome.lang, "msg.", e.name)
+        event_title(&self.chrome.lang, e.name)
     }
 }
 
@@ -420,8 +409,8 @@ pub async fn api(
         nav: Nav::new(lang, format!("api:{}", m.name)),
         m,
         path: kaifang_wire::path::method_to_path(m.name),
-        title: title_of(lang, "api.", m.name),
-        scope_title: scope_title(lang, m.scope),
+        title: method_title(&lang, m.name),
+        scope_title: lang.scope_title(m.scope),
         example: signed_example(m, &base_url(&headers), sign_method),
         success: example_success(m),
         failure: pretty(&String::from_utf8_lossy(&failure)),
@@ -448,7 +437,7 @@ struct EventsPage {
 
 impl EventsPage {
     fn event_title(&self, e: &EventDecl) -> &'static str {
-        title_of(self.chrome.lang, "msg.", e.name)
+        event_title(&self.chrome.lang, e.name)
     }
 }
 
@@ -559,8 +548,8 @@ pub async fn event(reader: Reader, Path(name): Path<String>) -> Response {
         chrome: reader.chrome(e.name),
         nav: Nav::new(lang, format!("event:{}", e.name)),
         e,
-        title: title_of(lang, "msg.", e.name),
-        scope_title: scope_title(lang, e.scope.as_str()),
+        title: event_title(&lang, e.name),
+        scope_title: lang.scope_title(e.scope.as_str()),
         fields,
         push: push_example(e),
         push_key: EXAMPLE_PUSH_KEY,

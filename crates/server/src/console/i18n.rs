@@ -45,6 +45,14 @@ impl Lang {
             .unwrap_or("??")
     }
 
+    /// The title of a permission package (scope) in this language, `""` for an unknown one.
+    pub fn scope_title(self, scope: &str) -> &'static str {
+        kaifang_platform::scopes::find(scope).map_or("", |s| match self {
+            Lang::Zh => s.title_zh,
+            Lang::En => s.title_en,
+        })
+    }
+
     /// The text for `key`, or `None` when the table has no such key (for optional texts such
     /// as a method's or an event's display name).
     pub fn lookup(self, key: &str) -> Option<&'static str> {

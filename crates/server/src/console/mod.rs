@@ -201,6 +201,17 @@ pub fn render(t: &impl Template) -> Response {
     }
 }
 
+/// The viewer's own app by id or appKey, or a redirect to the app list saying why not.
+async fn owned_app(
+    ctx: &Ctx,
+    viewer: &session::Viewer,
+    id: &str,
+) -> Result<kaifang_platform::apps::App, Response> {
+    kaifang_platform::apps::owned(&ctx.platform, &viewer.account, id)
+        .await
+        .map_err(|e| failure("/console/apps", &e.message))
+}
+
 /// Percent-encodes a query value.
 pub fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
@@ -242,18 +253,4 @@ pub fn error_page(lang: Lang, message: &str) -> Response {
 /// The forms' CSRF field is wrong: the page was stale or forged.
 pub fn bad_csrf(lang: Lang) -> Response {
     error_page(lang, lang.t("page_expired"))
-}
-
-/// `YYYY-MM-DD HH:MM` of a time in ms, in the platform's time zone (+08:00, the quota zone).
-pub fn datetime(ms: i64) -> String {
-    let offset = kaifang_platform::rules::TrafficRules::new(false).day_offset;
-    let local = ms + offset;
-    let day = local.div_euclid(kaifang_platform::clock::DAY);
-    let minutes = local.rem_euclid(kaifang_platform::clock::DAY) / 60_000;
-    format!(
-        "{} {:02}:{:02}",
-        kaifang_platform::traffic::day_string(day),
-        minutes / 60,
-        minutes % 60
-    )
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use kaifang_commerce::outbox::{self, EventDecl};
 use kaifang_platform::accounts::authenticate;
-use kaifang_platform::apps::{self, App, credentials};
+use kaifang_platform::apps::{App, credentials};
 use kaifang_push::log::{self, Filter, Message, Range};
 use kaifang_push::settings::{self, PushSettings, PushSettingsInput};
 use serde::Deserialize;
@@ -36,12 +36,6 @@ impl PushPage {
     }
 }
 
-async fn owned_app(ctx: &Ctx, viewer: &Viewer, id: &str) -> Result<App, Response> {
-    apps::owned(&ctx.platform, &viewer.account, id)
-        .await
-        .map_err(|e| failure("/console/apps", &e.message))
-}
-
 async fn push_page(
     ctx: &Ctx,
     viewer: Viewer,
@@ -50,7 +44,7 @@ async fn push_page(
     push_key: Option<String>,
 ) -> Response {
     let p = &ctx.platform;
-    let app = match owned_app(ctx, &viewer, id).await {
+    let app = match super::owned_app(ctx, &viewer, id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -186,7 +180,7 @@ pub async fn messages_page(
     Query(q): Query<LogQuery>,
 ) -> Response {
     let p = &ctx.platform;
-    let app = match owned_app(&ctx, &viewer, &id).await {
+    let app = match super::owned_app(&ctx, &viewer, &id).await {
         Ok(a) => a,
         Err(r) => return r,
     };

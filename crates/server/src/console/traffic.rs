@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use kaifang_platform::apps::{self, App};
+use kaifang_platform::apps::App;
 use kaifang_platform::traffic::{self, MAX_RESETS_PER_DAY, RESET_THRESHOLD_PERCENT, day_string};
 use kaifang_push::log;
 use serde::Deserialize;
@@ -21,12 +21,6 @@ use super::{Chrome, Flash, failure, notice, render};
 use crate::gateway::Gateway;
 use crate::gateway::console::{self as gw_console, CallFailure, MethodTotal, TrafficView};
 use crate::http::Ctx;
-
-async fn owned_app(ctx: &Ctx, viewer: &Viewer, id: &str) -> Result<App, Response> {
-    apps::owned(&ctx.platform, &viewer.account, id)
-        .await
-        .map_err(|e| failure("/console/apps", &e.message))
-}
 
 #[derive(Template)]
 #[template(path = "console/app_traffic.html")]
@@ -63,7 +57,7 @@ pub async fn traffic_page(
     Path(id): Path<String>,
     Query(flash): Query<Flash>,
 ) -> Response {
-    let app = match owned_app(&ctx, &viewer, &id).await {
+    let app = match super::owned_app(&ctx, &viewer, &id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -115,7 +109,7 @@ pub async fn reset(
         return super::bad_csrf(viewer.lang);
     }
     let back = format!("/console/apps/{id}/traffic");
-    let app = match owned_app(&ctx, &viewer, &id).await {
+    let app = match super::owned_app(&ctx, &viewer, &id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -191,7 +185,7 @@ pub async fn dashboard_page(
     Query(q): Query<DashboardQuery>,
 ) -> Response {
     let p = &ctx.platform;
-    let app = match owned_app(&ctx, &viewer, &id).await {
+    let app = match super::owned_app(&ctx, &viewer, &id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
