@@ -36,7 +36,7 @@ test('docs centre: index, an API page with a verifiable signature, events, error
   assert.equal(await page.textContent('#sign'), hmac);
   assert.ok((await page.textContent('#get-url')).includes(`sign=${encodeURIComponent(hmac)}`));
   await screenshot(page, 'docs-api');
-  await page.click('.tabs a:has-text("MD5")');
+  await page.click('.seg a:has-text("MD5")');
   await page.waitForURL(/sign=md5/);
   const md5Signed = await page.textContent('#string-to-sign');
   assert.equal(await page.textContent('#sign'), createHash('md5').update(md5Signed, 'utf8').digest('hex'));

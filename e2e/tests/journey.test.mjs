@@ -156,7 +156,7 @@ test('the developer journey: onboarding to a first API call and a first pushed m
   await screenshot(dev, 'test-user-authorized');
 
   // 7. The API test tool: open.item.list.get with a fresh token for the authorized test user.
-  await dev.click('nav.app-tabs a:has-text("API测试")');
+  await dev.click('nav.subnav a:has-text("API测试")');
   await dev.waitForURL(/\/console\/tools\/api\?app=/);
   await dev.selectOption('select[name=method]', 'open.item.list.get');
   await dev.waitForSelector('#method-doc code:has-text("open.item.list.get")');
@@ -197,7 +197,7 @@ test('the developer journey: onboarding to a first API call and a first pushed m
   await screenshot(dev, 'push-settings');
 
   // 9. The message test tool: one paySuccess sample, received and decrypted here.
-  await dev.click('nav.app-tabs a:has-text("消息测试")');
+  await dev.click('nav.subnav a:has-text("消息测试")');
   await dev.waitForURL(/\/console\/tools\/message\?app=/);
   await dev.selectOption('select[name=event]', 'kwaishop_order_paySuccess');
   await dev.waitForSelector('#event-doc code:has-text("kwaishop_order_paySuccess")');

@@ -144,9 +144,9 @@ pub async fn decide(State(ctx): State<Ctx>, viewer: Viewer, Form(f): Form<Decide
         Ok(()) => notice(
             "/admin",
             viewer.lang.t(if approve {
-                "admin.approved"
+                "state.approved"
             } else {
-                "admin.rejected"
+                "state.rejected"
             }),
         ),
         Err(e) => failure("/admin", &e.message),
@@ -186,7 +186,7 @@ struct DevelopersPage {
 impl DevelopersPage {
     fn role_of(&self, d: &Developer) -> &'static str {
         d.role
-            .map_or("", |r| self.chrome.t(&format!("role.{}", r.as_str())))
+            .map_or("", |r| self.chrome.t(&format!("role.{}.title", r.as_str())))
     }
     fn day(&self, ms: &Option<i64>) -> String {
         self.time.maybe(*ms)

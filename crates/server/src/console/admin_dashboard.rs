@@ -421,7 +421,7 @@ async fn build(ctx: &Ctx, viewer: &Viewer, days: i64) -> Result<DashboardPage> {
         .collect();
     let push_rate: Vec<(String, Option<f64>)> =
         push.iter().map(|d| (short_day(d.day), d.rate())).collect();
-    let chrome = Flash::default().chrome(viewer, lang.t("dash.title"));
+    let chrome = Flash::default().chrome(viewer, lang.t("tab.dashboard"));
     Ok(DashboardPage {
         chrome,
         tab: "dashboard",

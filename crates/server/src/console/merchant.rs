@@ -130,7 +130,7 @@ pub async fn action(
         _ => Err(kaifang_platform::Error::invalid("unknown action")),
     };
     match result {
-        Ok(()) => notice("/merchant", viewer.lang.t("saved")),
+        Ok(()) => notice("/merchant", viewer.lang.t("done.saved")),
         Err(e) => failure("/merchant", &e.message),
     }
 }

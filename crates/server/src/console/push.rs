@@ -232,7 +232,7 @@ pub async fn messages_page(
     };
     let today = p.rules.traffic.day_of(p.now());
     let lang = viewer.lang;
-    let chrome = flash.chrome(&viewer, lang.t("log.title"));
+    let chrome = flash.chrome(&viewer, lang.t("tab.messages"));
     render(&MessagesPage {
         chrome,
         app,

@@ -70,7 +70,7 @@ pub async fn traffic_page(
     let can_reset =
         view.resets_left > 0 && view.used_today * 100 > view.quota_today * RESET_THRESHOLD_PERCENT;
     let lang = viewer.lang;
-    let chrome = flash.chrome(&viewer, lang.t("traffic.title"));
+    let chrome = flash.chrome(&viewer, lang.t("tab.traffic"));
     render(&TrafficPage {
         chrome,
         app,
@@ -142,7 +142,6 @@ struct DashboardPage {
     push_total: i64,
     push_rate: Option<f64>,
     failures: Vec<(String, CallFailure)>,
-    legend: [&'static str; 3],
     tab: &'static str,
 }
 
@@ -265,7 +264,7 @@ pub async fn dashboard_page(
         notice: q.notice,
         error: q.error,
     }
-    .chrome(&viewer, lang.t("dash.title"));
+    .chrome(&viewer, lang.t("tab.dashboard"));
     render(&DashboardPage {
         chrome,
         app,
@@ -283,11 +282,6 @@ pub async fn dashboard_page(
         push_total,
         push_rate: (push_total > 0).then(|| push_delivered as f64 / push_total as f64),
         failures,
-        legend: [
-            lang.t("dash.legend_ok"),
-            lang.t("dash.legend_failed"),
-            lang.t("dash.legend_pending"),
-        ],
         tab: "dashboard",
     })
 }
