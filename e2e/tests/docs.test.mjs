@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { startKaifang, launchBrowser, screenshots, logIn } from './harness.mjs';
+import { startKaifang, launchBrowser, screenshots, logIn, logInToConsent } from './harness.mjs';
 import { demoToken, call } from './calls.mjs';
 
 const screenshot = screenshots('docs');
@@ -131,10 +131,7 @@ test('merchant: consent page with scopes in words, then the authorized apps and 
   await m.waitForSelector('input[name=password]');
   assert.match(await m.textContent('ul.scopes'), /读取订单/);
   await screenshot(m, 'consent-login');
-  await m.fill('input[name=login]', k.demo.merchant.login);
-  await m.fill('input[name=password]', k.demo.merchant.password);
-  await m.click('form button.primary');
-  await m.waitForSelector('button[value=approve]');
+  await logInToConsent(m, k.demo.merchant.login, k.demo.merchant.password);
   await screenshot(m, 'consent');
   await m.click('a[href="/lang/en"]');
   await m.waitForSelector('button[value=approve]:has-text("Approve")');

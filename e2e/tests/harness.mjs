@@ -62,10 +62,22 @@ export function screenshots(prefix) {
   };
 }
 
-export async function logIn(page, base, login, password) {
-  await page.goto(`${base}/login`);
+/** Fills in and sends the log-in form on the page shown (the console's or the consent page's). */
+async function submitLogIn(page, login, password) {
   await page.fill('input[name=login]', login);
   await page.fill('input[name=password]', password);
-  await page.click('button.primary');
+  await page.click('form button.primary');
+}
+
+/** Logs in on the console's log-in page. */
+export async function logIn(page, base, login, password) {
+  await page.goto(`${base}/login`);
+  await submitLogIn(page, login, password);
   await page.waitForLoadState('load');
+}
+
+/** Logs in on the OAuth consent page shown, and waits for its approve button. */
+export async function logInToConsent(page, login, password) {
+  await submitLogIn(page, login, password);
+  await page.waitForSelector('button[value=approve]');
 }

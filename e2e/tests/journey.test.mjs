@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createDecipheriv } from 'node:crypto';
-import { startKaifang, launchBrowser, screenshots, logIn } from './harness.mjs';
+import { startKaifang, launchBrowser, screenshots, logIn, logInToConsent } from './harness.mjs';
 
 const screenshot = screenshots('journey');
 
@@ -142,10 +142,7 @@ test('the developer journey: onboarding to a first API call and a first pushed m
   // 6. The merchant opens the link, logs in on the consent page and approves.
   await shop.goto(link);
   await screenshot(shop, 'oauth-login');
-  await shop.fill('#login', k.demo.merchant.login);
-  await shop.fill('#password', k.demo.merchant.password);
-  await shop.click('button.primary');
-  await shop.waitForSelector('button[value=approve]');
+  await logInToConsent(shop, k.demo.merchant.login, k.demo.merchant.password);
   assert.match(await shop.textContent('main'), /端到端ERP/);
   await screenshot(shop, 'oauth-consent');
   await shop.click('button[value=approve]');
