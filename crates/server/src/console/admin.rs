@@ -445,7 +445,7 @@ async fn app_detail(ctx: &Ctx, viewer: &Viewer, key: &str) -> kaifang_platform::
         settings,
     };
     let lang = viewer.lang;
-    let days = calls_by_day(p, Some(app.id), today - 13, today).await?;
+    let days = calls_by_day(p, Some(app.id), "", today - 13, today).await?;
     let calls: Vec<(String, f64)> = days
         .iter()
         .map(|d| (short_day(d.day), d.calls as f64))

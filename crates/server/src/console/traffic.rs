@@ -1,8 +1,9 @@
 //! An app's traffic page (tier, today's usage, "reset today") and its data dashboard (数据看板:
-//! calls and success rate per method and day, push success rate per day, the failing calls),
-//! over the same functions as `/api/apps/{app}/traffic`, `/stats` and `/push/stats`.
+//! calls and success rate per method and day, push success rate per day, the failing calls).
+//! The traffic page is over the same functions as `/api/apps/{app}/traffic`; the dashboard's
+//! calls come from the operator dashboard's queries for one app
+//! ([`super::admin_dashboard::calls_by_day`]), its push figures from `/push/stats`' function.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -14,12 +15,13 @@ use kaifang_platform::traffic::{self, MAX_RESETS_PER_DAY, RESET_THRESHOLD_PERCEN
 use kaifang_push::log;
 use serde::Deserialize;
 
+use super::admin_dashboard::{Tally, calls_by_day, calls_by_method, short_day};
 use super::charts::{self, Column};
 use super::format::{datetime, percent, thousands};
 use super::session::Viewer;
 use super::{Chrome, Flash, failure, notice, render};
 use crate::gateway::Gateway;
-use crate::gateway::console::{self as gw_console, CallFailure, MethodTotal, TrafficView};
+use crate::gateway::console::{self as gw_console, CallFailure, TrafficView};
 use crate::http::Ctx;
 
 #[derive(Template)]
@@ -134,7 +136,7 @@ struct DashboardPage {
     app: App,
     days: i64,
     method: String,
-    methods: Vec<MethodTotal>,
+    methods: Vec<Tally>,
     calls_chart: String,
     push_chart: String,
     total_calls: i64,
@@ -146,14 +148,14 @@ struct DashboardPage {
 }
 
 impl DashboardPage {
-    fn pct(&self, r: &f64) -> String {
-        percent(*r)
+    fn pct(&self, m: &Tally) -> String {
+        percent(m.share())
     }
     fn opt_pct(&self, r: &Option<f64>) -> String {
         r.map_or_else(|| "—".into(), percent)
     }
-    fn bar(&self, r: &f64) -> String {
-        charts::share_bar(*r)
+    fn bar(&self, m: &Tally) -> String {
+        charts::share_bar(m.share())
     }
     fn n(&self, v: &i64) -> String {
         thousands(*v)
@@ -191,12 +193,19 @@ pub async fn dashboard_page(
     let days = q.days.unwrap_or(7).clamp(1, 90);
     let method = q.method.unwrap_or_default();
     let back = format!("/console/apps/{id}");
-    let stats = match gw_console::call_stats(p, &gw, &app, days).await {
-        Ok(s) => s,
-        Err(e) => return failure(&back, &e.message),
+    // The same figures as the operator's dashboard, for this app, with the calls of the last
+    // second written first.
+    gw.recorder.flush().await;
+    let today = p.rules.traffic.day_of(p.now());
+    let first = today - days + 1;
+    let figures = async {
+        let per_day = calls_by_day(p, Some(app.id), &method, first, today).await?;
+        let methods = calls_by_method(p, Some(app.id), first).await?;
+        let push = log::stats(p, &viewer.account, &id, days).await?;
+        Ok::<_, kaifang_platform::Error>((per_day, methods, push))
     };
-    let push = match log::stats(p, &viewer.account, &id, days).await {
-        Ok(s) => s,
+    let (per_day, methods, push) = match figures.await {
+        Ok(f) => f,
         Err(e) => return failure(&back, &e.message),
     };
     let failures = gw_console::recent_failures(p, &gw, &app)
@@ -208,41 +217,23 @@ pub async fn dashboard_page(
         .map(|f| (datetime(p, f.at), f))
         .collect();
     let lang = viewer.lang;
-
-    // Calls per day (all methods or the chosen one), every day of the range present.
-    let today = p.rules.traffic.day_of(p.now());
-    let mut per_day: BTreeMap<String, (i64, i64)> = (today - days + 1..=today)
-        .map(|d| (day_string(d), (0, 0)))
-        .collect();
-    for c in stats
-        .by_day
-        .iter()
-        .filter(|c| method.is_empty() || c.method == method)
-    {
-        if let Some(slot) = per_day.get_mut(&c.day) {
-            slot.0 += c.calls;
-            slot.1 += c.success;
-        }
-    }
     let calls_label = lang.t("dash.calls");
     let columns: Vec<Column> = per_day
         .iter()
-        .map(|(day, (calls, ok))| Column {
-            label: day[5..].to_string(),
+        .map(|d| Column {
+            label: short_day(d.day),
             title: format!(
-                "{day}: {calls} {calls_label}, {}",
-                if *calls > 0 {
-                    percent(*ok as f64 / *calls as f64)
-                } else {
-                    "—".into()
-                }
+                "{}: {} {calls_label}, {}",
+                day_string(d.day),
+                d.calls,
+                d.rate().map_or_else(|| "—".into(), percent)
             ),
-            parts: vec![*ok as f64, (calls - ok) as f64],
-            rate: (*calls > 0).then(|| *ok as f64 / *calls as f64),
+            parts: vec![d.success as f64, (d.calls - d.success) as f64],
+            rate: d.rate(),
         })
         .collect();
-    let total_calls: i64 = per_day.values().map(|v| v.0).sum();
-    let total_ok: i64 = per_day.values().map(|v| v.1).sum();
+    let total_calls: i64 = per_day.iter().map(|d| d.calls).sum();
+    let total_ok: i64 = per_day.iter().map(|d| d.success).sum();
     let push_columns: Vec<Column> = push
         .iter()
         .map(|d| Column {
@@ -276,7 +267,7 @@ pub async fn dashboard_page(
             lang.t("dash.no_data"),
         ),
         method,
-        methods: stats.methods,
+        methods,
         total_calls,
         success_rate: (total_calls > 0).then(|| total_ok as f64 / total_calls as f64),
         push_total,
