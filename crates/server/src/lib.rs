@@ -34,6 +34,7 @@ pub struct Server {
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     push: Option<kaifang_push::Worker>,
+    gateway: Arc<gateway::Gateway>,
 }
 
 impl Server {
@@ -42,7 +43,8 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, finishes in-flight requests, closes the database.
+    /// Stops accepting, finishes in-flight requests, writes the last call statistics and
+    /// quota usage, closes the database.
     pub async fn stop(mut self) {
         if let Some(w) = self.push.take() {
             w.stop().await;
@@ -51,12 +53,31 @@ impl Server {
             let _ = tx.send(());
         }
         let _ = (&mut self.task).await;
+        self.gateway.recorder.flush().await;
         self.platform.db.close().await;
     }
 
-    /// Waits until the server stops (it stops on Ctrl-C or SIGTERM when started by the binary).
-    pub async fn wait(self) -> std::io::Result<()> {
-        self.task.await.map_err(std::io::Error::other)?
+    /// Serves until `signal` completes (Ctrl-C or SIGTERM in the binary), then stops as
+    /// [`Server::stop`] does, so the last second of call statistics is written too.
+    pub async fn run_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let stopped = tokio::select! {
+            served = &mut self.task => Some(served),
+            () = signal => None,
+        };
+        match stopped {
+            Some(served) => {
+                self.gateway.recorder.flush().await;
+                served.map_err(std::io::Error::other)?
+            }
+            None => {
+                tracing::info!("shutting down");
+                self.stop().await;
+                Ok(())
+            }
+        }
     }
 }
 
@@ -168,7 +189,8 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
         .local_addr()
         .map_err(|e| StartError::Listen(settings.listen, e))?;
     let ctx = http::Ctx::new(platform.clone(), telemetry::metrics_handle());
-    let router = http::router(ctx);
+    let gateway = Arc::new(gateway::Gateway::new(platform.clone()));
+    let router = http::router(ctx, gateway.clone());
     let push = kaifang_push::Worker::start(platform.clone())
         .await
         .map_err(|e| StartError::Config(format!("push worker: {}", e.message)))?;
@@ -190,5 +212,6 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
         shutdown: Some(tx),
         task,
         push: Some(push),
+        gateway,
     })
 }

@@ -349,15 +349,10 @@ fn run(args: &ServeArgs, sandbox: bool, demo: Option<Option<String>>) -> ExitCod
                 path.display()
             );
         }
-        let platform = server.platform.clone();
-        tokio::select! {
-            r = server.wait() => r.map_err(|e| e.to_string()),
-            _ = shutdown_signal() => {
-                tracing::info!("shutting down");
-                platform.db.close().await;
-                Ok(())
-            }
-        }
+        server
+            .run_until(shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

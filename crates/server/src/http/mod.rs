@@ -46,9 +46,9 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// The whole router: the console, OAuth, sandbox and push surfaces behind the request-recording
 /// and JSON-error middlewares, and the gateway's `/open/` call path beside them, not behind
 /// them (see [`crate::gateway::open_routes`]).
-pub fn router(ctx: Ctx) -> Router {
-    // One gateway (caches, limits, recorder) for `/open/...` and the console's API test tool.
-    let gateway = Arc::new(crate::gateway::Gateway::new(ctx.platform.clone()));
+/// `gateway` serves `/open/...` and the console's API test tool (one set of caches, limits
+/// and statistics).
+pub fn router(ctx: Ctx, gateway: Arc<crate::gateway::Gateway>) -> Router {
     Router::new()
         .route("/healthz", get(observe::healthz))
         .route("/metrics", get(observe::metrics))

@@ -785,3 +785,38 @@ async fn daily_usage_is_written_in_batches_and_read_back() {
         .unwrap();
     assert_eq!(used, 5);
 }
+
+#[tokio::test]
+async fn a_graceful_stop_writes_the_last_calls_statistics_and_usage() {
+    let w = world().await;
+    for _ in 0..3 {
+        assert_eq!(code(&w.call("open.user.info.get").await), 1);
+    }
+    // No statistics read, no flush tick: the calls are only in the recorder's buffer.
+    let World { t, app, .. } = w;
+    let TestServer {
+        server,
+        dir,
+        database_url,
+        ..
+    } = t;
+    server.stop().await;
+    let db = TestServer::reopen_db(&dir, database_url.as_deref()).await;
+    let used = db
+        .scalar(
+            "SELECT used FROM traffic_usage WHERE app_id = $1 AND subject = ''",
+            &kaifang_store::args![app.id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(used, 3);
+    let calls = db
+        .scalar(
+            "SELECT calls FROM call_stats WHERE app_id = $1 AND method = 'open.user.info.get'",
+            &kaifang_store::args![app.id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(calls, 3);
+    db.close().await;
+}

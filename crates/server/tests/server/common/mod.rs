@@ -22,6 +22,8 @@ pub struct TestServer {
     pub base: String,
     pub http: reqwest::Client,
     pub dir: TempDir,
+    /// The PostgreSQL database, or `None` for SQLite (`kaifang.db` in `dir`).
+    pub database_url: Option<String>,
 }
 
 /// Someone calling the API with a bearer token.
@@ -67,6 +69,7 @@ impl TestServer {
         settings.database_url = fresh_postgres_url().await.expect("postgres test database");
         adjust(&mut settings);
         let clock = Arc::new(Clock::fixed(START_MS));
+        let database_url = settings.database_url.clone();
         let server = kaifang_server::start(&settings, clock.clone())
             .await
             .expect("server starts");
@@ -81,7 +84,15 @@ impl TestServer {
             base,
             http,
             dir,
+            database_url,
         }
+    }
+
+    /// The server's database opened anew (after [`Server::stop`], to see what was written).
+    pub async fn reopen_db(dir: &TempDir, database_url: Option<&str>) -> kaifang_store::Db {
+        kaifang_store::Db::open(database_url, &dir.0.join("kaifang.db"))
+            .await
+            .expect("database reopens")
     }
 
     pub fn url(&self, path: &str) -> String {
