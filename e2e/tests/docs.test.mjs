@@ -3,8 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { startKaifang, launchBrowser, screenshot, logIn } from './harness.mjs';
+import { startKaifang, launchBrowser, screenshots, logIn, logInToConsent } from './harness.mjs';
 import { demoToken, call } from './calls.mjs';
+
+const screenshot = screenshots('docs');
 
 const EXAMPLE_SIGN_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const viewport = { width: 1366, height: 860 };
@@ -34,7 +36,7 @@ test('docs centre: index, an API page with a verifiable signature, events, error
   assert.equal(await page.textContent('#sign'), hmac);
   assert.ok((await page.textContent('#get-url')).includes(`sign=${encodeURIComponent(hmac)}`));
   await screenshot(page, 'docs-api');
-  await page.click('.tabs a:has-text("MD5")');
+  await page.click('.seg a:has-text("MD5")');
   await page.waitForURL(/sign=md5/);
   const md5Signed = await page.textContent('#string-to-sign');
   assert.equal(await page.textContent('#sign'), createHash('md5').update(md5Signed, 'utf8').digest('hex'));
@@ -129,10 +131,7 @@ test('merchant: consent page with scopes in words, then the authorized apps and 
   await m.waitForSelector('input[name=password]');
   assert.match(await m.textContent('ul.scopes'), /读取订单/);
   await screenshot(m, 'consent-login');
-  await m.fill('input[name=login]', k.demo.merchant.login);
-  await m.fill('input[name=password]', k.demo.merchant.password);
-  await m.click('form button.primary');
-  await m.waitForSelector('button[value=approve]');
+  await logInToConsent(m, k.demo.merchant.login, k.demo.merchant.password);
   await screenshot(m, 'consent');
   await m.click('a[href="/lang/en"]');
   await m.waitForSelector('button[value=approve]:has-text("Approve")');

@@ -8,7 +8,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createDecipheriv } from 'node:crypto';
-import { startKaifang, launchBrowser, screenshot, logIn } from './harness.mjs';
+import { startKaifang, launchBrowser, screenshots, logIn, logInToConsent } from './harness.mjs';
+
+const screenshot = screenshots('journey');
 
 let k; let browser; let receiver;
 before(async () => { k = await startKaifang(); browser = await launchBrowser(); });
@@ -140,10 +142,7 @@ test('the developer journey: onboarding to a first API call and a first pushed m
   // 6. The merchant opens the link, logs in on the consent page and approves.
   await shop.goto(link);
   await screenshot(shop, 'oauth-login');
-  await shop.fill('#login', k.demo.merchant.login);
-  await shop.fill('#password', k.demo.merchant.password);
-  await shop.click('button.primary');
-  await shop.waitForSelector('button[value=approve]');
+  await logInToConsent(shop, k.demo.merchant.login, k.demo.merchant.password);
   assert.match(await shop.textContent('main'), /端到端ERP/);
   await screenshot(shop, 'oauth-consent');
   await shop.click('button[value=approve]');
@@ -154,7 +153,7 @@ test('the developer journey: onboarding to a first API call and a first pushed m
   await screenshot(dev, 'test-user-authorized');
 
   // 7. The API test tool: open.item.list.get with a fresh token for the authorized test user.
-  await dev.click('nav.app-tabs a:has-text("API测试")');
+  await dev.click('nav.subnav a:has-text("API测试")');
   await dev.waitForURL(/\/console\/tools\/api\?app=/);
   await dev.selectOption('select[name=method]', 'open.item.list.get');
   await dev.waitForSelector('#method-doc code:has-text("open.item.list.get")');
@@ -195,7 +194,7 @@ test('the developer journey: onboarding to a first API call and a first pushed m
   await screenshot(dev, 'push-settings');
 
   // 9. The message test tool: one paySuccess sample, received and decrypted here.
-  await dev.click('nav.app-tabs a:has-text("消息测试")');
+  await dev.click('nav.subnav a:has-text("消息测试")');
   await dev.waitForURL(/\/console\/tools\/message\?app=/);
   await dev.selectOption('select[name=event]', 'kwaishop_order_paySuccess');
   await dev.waitForSelector('#event-doc code:has-text("kwaishop_order_paySuccess")');

@@ -41,8 +41,9 @@ enum Pace {
     /// a server can do (throughput, CPU per request).
     Saturate,
     /// Requests are sent on a fixed schedule, `rate` per second in all: latency at a load the
-    /// server can carry. Each latency is counted from the request's scheduled time, so a
-    /// stalled server is charged for the requests it delayed (no coordinated omission).
+    /// server can carry. A request that waited for its connection is charged from its
+    /// scheduled time, so a stalled server pays for the requests it delayed (no coordinated
+    /// omission).
     Rate(u64),
 }
 
@@ -174,6 +175,7 @@ async fn load(
             let mut lat: Vec<u32> = Vec::with_capacity(1 << 16);
             let mut failures = 0u64;
             let _ = Empty::<Bytes>::new();
+            let mut answered = Instant::now();
             let mut schedule = match pace {
                 Pace::Saturate => None,
                 Pace::Rate(rate) => {
@@ -189,7 +191,13 @@ async fn load(
                     .body(Full::new(Bytes::new()))
                     .expect("request");
                 let t = match schedule.as_mut() {
-                    Some(tick) => tick.tick().await.into_std(),
+                    // A request whose time came while this connection still waited for the
+                    // last answer is charged from its scheduled time; one the timer woke late
+                    // for (tokio's timer ticks in milliseconds) from when it was sent.
+                    Some(tick) => {
+                        let due = tick.tick().await.into_std();
+                        if due < answered { due } else { Instant::now() }
+                    }
                     None => Instant::now(),
                 };
                 let Ok(resp) = send.send_request(req).await else {
@@ -200,7 +208,8 @@ async fn load(
                     failures += 1;
                     break;
                 };
-                let us = t.elapsed().as_micros() as u32;
+                answered = Instant::now();
+                let us = answered.duration_since(t).as_micros() as u32;
                 if measuring.load(Ordering::Relaxed) {
                     lat.push(us);
                     let b = body.to_bytes();

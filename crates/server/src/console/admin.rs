@@ -10,6 +10,7 @@ use kaifang_platform::apps::{self, App, AppEvent, AppState};
 use kaifang_platform::developers::{self, Developer, DeveloperState};
 use serde::Deserialize;
 
+use super::format::LocalTime;
 use super::session::Viewer;
 use super::{Chrome, Flash, failure, notice, render};
 use crate::http::Ctx;
@@ -77,12 +78,7 @@ pub async fn home(
         notice: query.notice,
         error: query.error,
     };
-    let chrome = flash.chrome(
-        viewer.lang,
-        viewer.lang.t("nav.admin"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, viewer.lang.t("nav.admin"));
     render(&AdminPage {
         chrome,
         developers,
@@ -147,11 +143,11 @@ pub async fn decide(State(ctx): State<Ctx>, viewer: Viewer, Form(f): Form<Decide
     match result {
         Ok(()) => notice(
             "/admin",
-            if approve {
-                "已通过 / Approved"
+            viewer.lang.t(if approve {
+                "state.approved"
             } else {
-                "已驳回 / Rejected"
-            },
+                "state.rejected"
+            }),
         ),
         Err(e) => failure("/admin", &e.message),
     }
@@ -184,15 +180,16 @@ struct DevelopersPage {
     states: [&'static str; 5],
     developers: Vec<Developer>,
     total: usize,
+    time: LocalTime,
 }
 
 impl DevelopersPage {
     fn role_of(&self, d: &Developer) -> &'static str {
         d.role
-            .map_or("", |r| self.chrome.t(&format!("role.{}", r.as_str())))
+            .map_or("", |r| self.chrome.t(&format!("role.{}.title", r.as_str())))
     }
     fn day(&self, ms: &Option<i64>) -> String {
-        ms.map(super::datetime).unwrap_or_default()
+        self.time.maybe(*ms)
     }
 }
 
@@ -242,12 +239,7 @@ pub async fn developers_page(
         notice: query.notice,
         error: query.error,
     }
-    .chrome(
-        viewer.lang,
-        viewer.lang.t("admin.developers"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    .chrome(&viewer, viewer.lang.t("admin.developers"));
     render(&DevelopersPage {
         chrome,
         tab: "developers",
@@ -256,6 +248,7 @@ pub async fn developers_page(
         states: ["submitted", "approved", "rejected", "draft", "cleared"],
         developers: found.into_iter().take(SEARCH_ROWS).collect(),
         total,
+        time: LocalTime::of(&ctx.platform),
     })
 }
 
@@ -270,11 +263,12 @@ struct AppsPage {
     developer: Option<Developer>,
     apps: Vec<(App, String)>,
     total: usize,
+    time: LocalTime,
 }
 
 impl AppsPage {
     fn date(&self, ms: &i64) -> String {
-        super::datetime(*ms)
+        self.time.datetime(*ms)
     }
 }
 
@@ -319,12 +313,7 @@ pub async fn apps_page(
         notice: query.notice,
         error: query.error,
     }
-    .chrome(
-        viewer.lang,
-        viewer.lang.t("admin.apps"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    .chrome(&viewer, viewer.lang.t("admin.apps"));
     render(&AppsPage {
         chrome,
         tab: "apps",
@@ -334,6 +323,7 @@ pub async fn apps_page(
         developer,
         apps: found.into_iter().take(SEARCH_ROWS).collect(),
         total,
+        time: LocalTime::of(p),
     })
 }
 
@@ -362,11 +352,12 @@ struct AppDetailPage {
     calls_chart: String,
     rate_chart: String,
     methods: Vec<super::admin_dashboard::Tally>,
+    time: LocalTime,
 }
 
 impl AppDetailPage {
     fn count(&self, n: &u64) -> String {
-        super::svg_charts::thousands(i64::try_from(*n).unwrap_or(i64::MAX))
+        super::format::thousands(*n)
     }
     fn daily_is(&self, t: &i64) -> bool {
         self.traffic.settings.daily_tier == Some(*t)
@@ -375,14 +366,15 @@ impl AppDetailPage {
         self.traffic.settings.qps_tier == Some(*t)
     }
     fn used_percent(&self) -> String {
-        super::svg_charts::Unit::Percent
-            .format(self.traffic.used_today as f64 / self.traffic.daily_quota.max(1) as f64)
+        super::format::percent(
+            self.traffic.used_today as f64 / self.traffic.daily_quota.max(1) as f64,
+        )
     }
     fn when(&self, ms: &Option<i64>) -> String {
-        ms.map(super::datetime).unwrap_or_else(|| "—".into())
+        self.time.maybe(*ms)
     }
     fn date(&self, ms: &i64) -> String {
-        super::datetime(*ms)
+        self.time.datetime(*ms)
     }
     fn encoded(&self, s: &str) -> String {
         super::encode(s)
@@ -401,8 +393,7 @@ pub async fn app_page(
     }
     match app_detail(&ctx, &viewer, &key).await {
         Ok((app, developer, traffic, calls_chart, rate_chart, methods)) => {
-            let lang = viewer.lang;
-            let chrome = flash.chrome(lang, &app.name, Some(viewer.account), viewer.csrf);
+            let chrome = flash.chrome(&viewer, &app.name);
             // The platform's own defaults; sandbox mode relaxes them (said on the page).
             let rules = kaifang_platform::rules::TrafficRules::new(false);
             render(&AppDetailPage {
@@ -419,6 +410,7 @@ pub async fn app_page(
                 calls_chart,
                 rate_chart,
                 methods,
+                time: LocalTime::of(&ctx.platform),
             })
         }
         Err(e) => super::error_page(viewer.lang, &e.message),
@@ -436,7 +428,7 @@ type AppDetail = (
 
 async fn app_detail(ctx: &Ctx, viewer: &Viewer, key: &str) -> kaifang_platform::Result<AppDetail> {
     use super::admin_dashboard::{calls_by_day, calls_by_method, short_day};
-    use super::svg_charts::{self as charts, Unit};
+    use super::charts::{self, Unit};
     let p = &ctx.platform;
     viewer.account.require_operator()?;
     let app = apps::resolve(p, key).await?;
@@ -453,7 +445,7 @@ async fn app_detail(ctx: &Ctx, viewer: &Viewer, key: &str) -> kaifang_platform::
         settings,
     };
     let lang = viewer.lang;
-    let days = calls_by_day(p, Some(app.id), today - 13, today).await?;
+    let days = calls_by_day(p, Some(app.id), "", today - 13, today).await?;
     let calls: Vec<(String, f64)> = days
         .iter()
         .map(|d| (short_day(d.day), d.calls as f64))

@@ -1,6 +1,6 @@
 //! The operator's platform-wide dashboard (`/admin/dashboard`): calls and success rate per day
 //! and per method across all apps, the top apps by calls, push success per day, and the size of
-//! every queue (reviews, outbox, push). Charts are server-rendered SVG ([`super::svg_charts`]).
+//! every queue (reviews, outbox, push). Charts are server-rendered SVG ([`super::charts`]).
 //!
 //! The figures come from the tables the gateway's recorder and the push worker write
 //! (`call_stats`, `push_messages`, `outbox`); the recorder writes once a second, so a call shows
@@ -20,8 +20,8 @@ use kaifang_platform::{Platform, Result};
 use kaifang_store::args;
 use serde::Deserialize;
 
+use super::charts::{self, Unit};
 use super::session::Viewer;
-use super::svg_charts::{self as charts, Unit};
 use super::{Chrome, Flash, render};
 use crate::http::Ctx;
 
@@ -59,6 +59,11 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// success / calls (0 without calls).
+    pub fn share(&self) -> f64 {
+        self.success as f64 / self.calls.max(1) as f64
+    }
+
     /// success / calls as a percentage text.
     pub fn rate(&self) -> String {
         if self.calls == 0 {
@@ -89,10 +94,12 @@ impl DayPush {
     }
 }
 
-/// Calls per day from `first` to `last` (inclusive), every day present; one app or all.
+/// Calls per day from `first` to `last` (inclusive), every day present; one app or all, one
+/// method (`method`) or all (`""`).
 pub async fn calls_by_day(
     p: &Platform,
     app: Option<i64>,
+    method: &str,
     first: i64,
     last: i64,
 ) -> Result<Vec<DayCalls>> {
@@ -101,8 +108,9 @@ pub async fn calls_by_day(
             "SELECT day, CAST(SUM(calls) AS BIGINT) AS calls,
                     CAST(SUM(CASE WHEN outcome = 1 THEN calls ELSE 0 END) AS BIGINT) AS ok
              FROM call_stats WHERE day >= $1 AND day <= $2 AND ($3 = 0 OR app_id = $3)
+                  AND ($4 = '' OR method = $4)
              GROUP BY day",
-            &args![first, last, app.unwrap_or(0)],
+            &args![first, last, app.unwrap_or(0), method],
         )
         .await?;
     let mut out: Vec<DayCalls> = (first..=last)
@@ -340,7 +348,7 @@ async fn build(ctx: &Ctx, viewer: &Viewer, days: i64) -> Result<DashboardPage> {
     };
     let today = p.rules.traffic.day_of(p.now());
     let first = today - days + 1;
-    let by_day = calls_by_day(p, None, first, today).await?;
+    let by_day = calls_by_day(p, None, "", first, today).await?;
     let methods = calls_by_method(p, None, first).await?;
     let apps = top_apps(p, first, 10).await?;
     let push = push_by_day(p, None, first, today).await?;
@@ -421,12 +429,7 @@ async fn build(ctx: &Ctx, viewer: &Viewer, days: i64) -> Result<DashboardPage> {
         .collect();
     let push_rate: Vec<(String, Option<f64>)> =
         push.iter().map(|d| (short_day(d.day), d.rate())).collect();
-    let chrome = Flash::default().chrome(
-        lang,
-        lang.t("dash.title"),
-        Some(viewer.account.clone()),
-        viewer.csrf.clone(),
-    );
+    let chrome = Flash::default().chrome(viewer, lang.t("tab.dashboard"));
     Ok(DashboardPage {
         chrome,
         tab: "dashboard",

@@ -100,12 +100,7 @@ pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Fl
         .await
         .unwrap_or_default();
     let viewer_lang = viewer.lang;
-    let chrome = flash.chrome(
-        viewer.lang,
-        viewer.lang.t("onboarding"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, viewer.lang.t("onboarding"));
     render(&HomePage {
         chrome,
         developer,
@@ -226,12 +221,7 @@ pub async fn apps(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Fl
     } else {
         vec![]
     };
-    let chrome = flash.chrome(
-        viewer.lang,
-        viewer.lang.t("nav.apps"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, viewer.lang.t("nav.apps"));
     render(&AppsPage {
         chrome,
         apps,
@@ -346,9 +336,9 @@ async fn app_page(
 ) -> Response {
     let p = &ctx.platform;
     let a = &viewer.account;
-    let app = match apps::owned(p, a, id).await {
+    let app = match super::owned_app(ctx, &viewer, id).await {
         Ok(app) => app,
-        Err(e) => return failure("/console/apps", &e.message),
+        Err(r) => return r,
     };
     let key = app.id.to_string();
     let packages = packages::list(p, a, &key).await.unwrap_or_default();
@@ -380,7 +370,7 @@ async fn app_page(
         AppState::Deleted => vec![],
         _ => vec!["delete"],
     };
-    let chrome = flash.chrome(viewer.lang, &app.name, Some(viewer.account), viewer.csrf);
+    let chrome = flash.chrome(&viewer, &app.name);
     let (secrets, shown) = match reveal {
         Reveal::Nothing => (None, None),
         Reveal::Secrets(c) => (Some(c), None),

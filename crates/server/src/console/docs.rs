@@ -20,7 +20,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use kaifang_commerce::logistics::carriers::{CARRIERS, Carrier};
 use kaifang_commerce::outbox::{self, EVENTS, EventDecl, example};
-use kaifang_platform::accounts::Account;
 use kaifang_platform::rules::TrafficRules;
 use kaifang_platform::scopes;
 use kaifang_platform::traffic::DEFAULT_QPS;
@@ -29,9 +28,10 @@ use kaifang_wire::{ApiError, OAuthError};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::format::{event_title, method_title};
 use super::i18n::Lang;
 use super::session::{Viewer, lang_of};
-use super::{Chrome, render};
+use super::{Chrome, Flash, render};
 use crate::gateway::catalogue::{self, ApiMethod, Field};
 use crate::http::Ctx;
 use crate::http::oauth::html::encode_component;
@@ -50,39 +50,25 @@ pub const EXAMPLE_PUSH_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZg==";
 /// A reader of a public page: logged in or not.
 pub struct Reader {
     lang: Lang,
-    account: Option<Account>,
-    csrf: String,
+    viewer: Option<Viewer>,
 }
 
 impl FromRequestParts<Ctx> for Reader {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Self::Rejection> {
-        let lang = lang_of(parts);
-        Ok(match Viewer::from_request_parts(parts, ctx).await {
-            Ok(v) => Reader {
-                lang,
-                account: Some(v.account),
-                csrf: v.csrf,
-            },
-            Err(_) => Reader {
-                lang,
-                account: None,
-                csrf: String::new(),
-            },
+        Ok(Reader {
+            lang: lang_of(parts),
+            viewer: Viewer::from_request_parts(parts, ctx).await.ok(),
         })
     }
 }
 
 impl Reader {
     fn chrome(self, title: &str) -> Chrome {
-        Chrome {
-            lang: self.lang,
-            title: title.to_string(),
-            account: self.account,
-            csrf: self.csrf,
-            notice: None,
-            error: None,
+        match &self.viewer {
+            Some(v) => Flash::default().chrome(v, title),
+            None => Flash::default().anonymous(self.lang, title, String::new()),
         }
     }
 }
@@ -119,13 +105,6 @@ pub struct EventGroup {
     pub events: Vec<&'static EventDecl>,
 }
 
-fn scope_title(lang: Lang, scope: &str) -> &'static str {
-    scopes::find(scope).map_or("", |s| match lang {
-        Lang::Zh => s.title_zh,
-        Lang::En => s.title_en,
-    })
-}
-
 /// The catalogue grouped by permission package, in the scope catalogue's order.
 pub fn api_groups(lang: Lang) -> Vec<ApiGroup> {
     let mut order: Vec<&'static str> = scopes::SCOPES.iter().map(|s| s.name).collect();
@@ -138,7 +117,7 @@ pub fn api_groups(lang: Lang) -> Vec<ApiGroup> {
         .into_iter()
         .map(|scope| ApiGroup {
             scope,
-            title: scope_title(lang, scope),
+            title: lang.scope_title(scope),
             methods: catalogue::all()
                 .iter()
                 .copied()
@@ -158,7 +137,7 @@ pub fn event_groups(lang: Lang) -> Vec<EventGroup> {
             Some(g) => g.events.push(e),
             None => out.push(EventGroup {
                 scope,
-                title: scope_title(lang, scope),
+                title: lang.scope_title(scope),
                 events: vec![e],
             }),
         }
@@ -221,11 +200,6 @@ impl Nav {
     }
 }
 
-/// A title for a method or event in the reader's language, if the i18n table has one.
-fn title_of(lang: Lang, prefix: &str, name: &str) -> &'static str {
-    lang.lookup(&format!("{prefix}{name}")).unwrap_or("")
-}
-
 // ---- the index ----
 
 #[derive(Template)]
@@ -241,10 +215,10 @@ struct IndexPage {
 
 impl IndexPage {
     fn api_title(&self, m: &ApiMethod) -> &'static str {
-        title_of(self.chrome.lang, "api.", m.name)
+        method_title(&self.chrome.lang, m.name)
     }
     fn event_title(&self, e: &EventDecl) -> &'static str {
-        title_of(self.chrome.lang, "msg.", e.name)
+        event_title(&self.chrome.lang, e.name)
     }
 }
 
@@ -383,7 +357,7 @@ impl ApiPage {
         }
     }
     fn count(&self, n: &u64) -> String {
-        super::svg_charts::thousands(i64::try_from(*n).unwrap_or(i64::MAX))
+        super::format::thousands(*n)
     }
     fn system_params(&self) -> Vec<(&'static str, &'static str)> {
         let lang = self.chrome.lang;
@@ -435,8 +409,8 @@ pub async fn api(
         nav: Nav::new(lang, format!("api:{}", m.name)),
         m,
         path: kaifang_wire::path::method_to_path(m.name),
-        title: title_of(lang, "api.", m.name),
-        scope_title: scope_title(lang, m.scope),
+        title: method_title(&lang, m.name),
+        scope_title: lang.scope_title(m.scope),
         example: signed_example(m, &base_url(&headers), sign_method),
         success: example_success(m),
         failure: pretty(&String::from_utf8_lossy(&failure)),
@@ -463,7 +437,7 @@ struct EventsPage {
 
 impl EventsPage {
     fn event_title(&self, e: &EventDecl) -> &'static str {
-        title_of(self.chrome.lang, "msg.", e.name)
+        event_title(&self.chrome.lang, e.name)
     }
 }
 
@@ -574,8 +548,8 @@ pub async fn event(reader: Reader, Path(name): Path<String>) -> Response {
         chrome: reader.chrome(e.name),
         nav: Nav::new(lang, format!("event:{}", e.name)),
         e,
-        title: title_of(lang, "msg.", e.name),
-        scope_title: scope_title(lang, e.scope.as_str()),
+        title: event_title(&lang, e.name),
+        scope_title: lang.scope_title(e.scope.as_str()),
         fields,
         push: push_example(e),
         push_key: EXAMPLE_PUSH_KEY,

@@ -3,23 +3,49 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use kaifang_commerce::outbox::{self, EventDecl};
+use kaifang_commerce::outbox::EventDecl;
 use kaifang_platform::Platform;
 use kaifang_platform::clock::DAY;
 use kaifang_platform::traffic::day_string;
 
-/// `YYYY-MM-DD HH:MM:SS` of a time (ms) in the quota time zone (+08:00).
+/// Times as people read them, in the platform's time zone (the quota zone, +08:00 by default).
+/// Pages keep one to write their times with.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalTime {
+    offset: i64,
+}
+
+impl LocalTime {
+    /// The platform's time zone.
+    pub fn of(p: &Platform) -> Self {
+        LocalTime {
+            offset: p.rules.traffic.day_offset,
+        }
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS` of a time (ms).
+    pub fn datetime(self, ms: i64) -> String {
+        let local = ms + self.offset;
+        let day = local.div_euclid(DAY);
+        let secs = local.rem_euclid(DAY) / 1000;
+        format!(
+            "{} {:02}:{:02}:{:02}",
+            day_string(day),
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+
+    /// [`Self::datetime`] of a time that may not have come, `—` if it has not.
+    pub fn maybe(self, ms: Option<i64>) -> String {
+        ms.map_or_else(|| "—".into(), |ms| self.datetime(ms))
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS` of a time (ms) in the platform's time zone.
 pub fn datetime(p: &Platform, ms: i64) -> String {
-    let local = ms + p.rules.traffic.day_offset;
-    let day = local.div_euclid(DAY);
-    let secs = local.rem_euclid(DAY) / 1000;
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        day_string(day),
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    LocalTime::of(p).datetime(ms)
 }
 
 /// The time (ms) at which day `YYYY-MM-DD` starts in the quota time zone.
@@ -46,10 +72,14 @@ pub fn day_number(date: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-/// `12,345`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
+/// `12,345`, `-1,000` (any integer: counts are `u64` in traffic figures, `i64` in statistics).
+pub fn thousands(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
     for (i, c) in s.chars().enumerate() {
         if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
@@ -143,15 +173,13 @@ pub fn event_groups(
     lang: super::i18n::Lang,
     has: impl Fn(&EventDecl) -> bool,
 ) -> Vec<(&'static str, Vec<(&'static EventDecl, bool)>)> {
-    let mut groups: Vec<(&'static str, Vec<(&'static EventDecl, bool)>)> = Vec::new();
-    for e in outbox::EVENTS {
-        let title = lang.t(&format!("evgroup.{}", e.scope.as_str()));
-        match groups.iter_mut().find(|(t, _)| *t == title) {
-            Some((_, list)) => list.push((e, has(e))),
-            None => groups.push((title, vec![(e, has(e))])),
-        }
-    }
-    groups
+    super::docs::event_groups(lang)
+        .into_iter()
+        .map(|g| {
+            let title = lang.t(&format!("evgroup.{}", g.scope));
+            (title, g.events.into_iter().map(|e| (e, has(e))).collect())
+        })
+        .collect()
 }
 
 /// Marks a response that shows a secret as not to be cached or framed.
@@ -168,8 +196,10 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(0u64), "0");
+        assert_eq!(thousands(1234567u64), "1,234,567");
+        assert_eq!(thousands(-1234i64), "-1,234");
+        assert_eq!(thousands(999i64), "999");
         assert_eq!(percent(1.0), "100%");
         assert_eq!(percent(0.9856), "98.6%");
         assert_eq!(percent(0.0), "0%");
@@ -192,6 +222,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn times_are_written_in_the_zone() {
+        let time = LocalTime {
+            offset: 8 * 3_600_000,
+        };
+        let ms = day_number("2026-11-27").unwrap() * DAY + 16 * 3_600_000 + 61_000;
+        assert_eq!(time.datetime(ms), "2026-11-28 00:01:01");
+        assert_eq!(time.maybe(None), "—");
     }
 
     #[test]

@@ -45,6 +45,14 @@ impl Lang {
             .unwrap_or("??")
     }
 
+    /// The title of a permission package (scope) in this language, `""` for an unknown one.
+    pub fn scope_title(self, scope: &str) -> &'static str {
+        kaifang_platform::scopes::find(scope).map_or("", |s| match self {
+            Lang::Zh => s.title_zh,
+            Lang::En => s.title_en,
+        })
+    }
+
     /// The text for `key`, or `None` when the table has no such key (for optional texts such
     /// as a method's or an event's display name).
     pub fn lookup(self, key: &str) -> Option<&'static str> {
@@ -227,8 +235,6 @@ const TEXT: &[(&str, &str, &str)] = &[
         "client_credentials 令牌即可调用。",
         "A client_credentials token works.",
     ),
-    ("docs.yes", "是", "Yes"),
-    ("docs.no", "否", "No"),
     ("docs.limits", "流量限制", "Traffic limits"),
     ("docs.app_qps", "每应用 QPS 上限", "QPS per app"),
     ("docs.app_tier", "应用的 QPS 梯度", "The app's QPS tier"),
@@ -521,7 +527,6 @@ const TEXT: &[(&str, &str, &str)] = &[
         "授权 10 天后自动失效",
         "the authorization ends after 10 days",
     ),
-    ("start.3.link", "授权链接", "Authorization link"),
     (
         "start.3.code",
         "code 只能使用一次，2 分钟内有效。",
@@ -910,12 +915,6 @@ const TEXT: &[(&str, &str, &str)] = &[
         "近 14 天调用",
         "Calls in the last 14 days",
     ),
-    ("role.third_party", "第三方开发者", "Third-party ISV"),
-    ("role.merchant", "商家开发者", "Merchant developer"),
-    ("role.distributor", "快分销团长", "Distribution leader"),
-    ("role.affiliate", "快赚客", "Affiliate"),
-    ("role.partner", "平台合作伙伴", "Platform partner"),
-    ("dash.title", "数据看板", "Dashboard"),
     ("dash.period", "统计周期", "Period"),
     ("dash.days", "天", "days"),
     ("dash.calls", "调用量", "Calls"),
@@ -957,7 +956,6 @@ const TEXT: &[(&str, &str, &str)] = &[
         "这段时间没有推送消息。",
         "No messages pushed in this period.",
     ),
-    ("dash.push", "消息推送", "Message push"),
     (
         "admin.tier.by_state",
         "默认（按应用状态）",
@@ -975,8 +973,6 @@ const TEXT: &[(&str, &str, &str)] = &[
     ),
     // Developer tools and app operations pages (API and message test tools, push settings,
     // message log, traffic, dashboard, test users, onboarding texts).
-    ("nav.api_test", "API测试工具", "API test tool"),
-    ("nav.message_test", "消息测试工具", "Message test tool"),
     ("yes", "是", "Yes"),
     ("no", "否", "No"),
     ("copy", "复制", "Copy"),
@@ -1041,9 +1037,6 @@ const TEXT: &[(&str, &str, &str)] = &[
         "此接口没有业务参数，param 传 {}。",
         "This method has no business parameters; send param {}.",
     ),
-    ("tool.param_name", "名称", "Name"),
-    ("tool.param_type", "类型", "Type"),
-    ("tool.param_required", "必填", "Required"),
     ("tool.request", "请求", "Request"),
     (
         "tool.token_source",
@@ -1085,7 +1078,6 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("tool.result", "结果", "Result"),
     ("tool.success", "调用成功", "success"),
     ("tool.no_envelope", "非 JSON 响应", "not a JSON envelope"),
-    ("tool.string_to_sign", "待签名字符串", "String to sign"),
     (
         "tool.secret_masked",
         "signSecret 以 *** 代替",
@@ -1130,7 +1122,6 @@ const TEXT: &[(&str, &str, &str)] = &[
         "info 必须是 JSON 对象",
         "info must be a JSON object",
     ),
-    ("tool.delivered", "推送成功", "Delivered"),
     ("tool.not_delivered", "推送失败", "Not delivered"),
     (
         "tool.receiver_status",
@@ -1181,7 +1172,6 @@ const TEXT: &[(&str, &str, &str)] = &[
         "Bodies are Base64(AES-128-CBC(key, zero IV, PKCS#5)); decrypt them with this key. It is not shown again after you leave this page.",
     ),
     ("push.saved", "推送设置已保存", "Push settings saved"),
-    ("log.title", "消息查询", "Message log"),
     ("log.all_events", "全部消息类型", "All events"),
     ("log.all_statuses", "全部状态", "All statuses"),
     ("log.attempts", "推送记录", "Attempts"),
@@ -1222,8 +1212,6 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("msg.delivered", "推送成功", "Delivered"),
     ("msg.failed", "推送失败", "Failed"),
     ("msg.dropped", "未推送", "Not sent"),
-    ("traffic.title", "流量管理", "Traffic"),
-    ("traffic.today", "今日调用量", "Calls today"),
     ("traffic.daily_quota", "日调用上限", "Daily quota"),
     ("traffic.wan", "万次", "×10,000 calls"),
     (
@@ -1273,9 +1261,7 @@ const TEXT: &[(&str, &str, &str)] = &[
         "每日消息推送成功率",
         "Push success rate per day",
     ),
-    ("dash.legend_ok", "成功", "Succeeded"),
     ("dash.legend_failed", "失败", "Failed"),
-    ("dash.legend_pending", "待推送", "Pending"),
     ("dash.per_method", "各接口调用情况", "Calls per method"),
     ("dash.failures", "失败的调用", "Failed calls"),
     (
@@ -1442,6 +1428,28 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("dash.error_table", "错误码说明", "Error codes"),
     // Named by admin_app.html but missing from the table (found by the template-key test).
     ("admin.effective", "实际生效：", "in effect:"),
+    // Texts that pages wrote in both languages at once, and the error page's title.
+    ("error", "出错了", "Error"),
+    (
+        "merchant.only",
+        "商家中心仅供商家及其员工账号使用",
+        "The merchant centre is for merchants and their staff",
+    ),
+    (
+        "page_expired",
+        "页面已过期，请刷新后重试",
+        "This page has expired; reload it and try again",
+    ),
+    (
+        "merchant.developer_hint",
+        "想为自己的店铺开发应用？开通商家开发者，即可创建应用并使用测试工具。",
+        "Want to build an app for your own shop? Enroll as a merchant developer to create apps and use the test tools.",
+    ),
+    (
+        "merchant.developer_link",
+        "成为商家开发者",
+        "Become a merchant developer",
+    ),
 ];
 
 #[cfg(test)]

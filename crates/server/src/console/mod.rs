@@ -8,14 +8,13 @@
 mod admin;
 pub mod admin_dashboard;
 mod auth;
+pub mod charts;
 mod developer;
 pub mod docs;
 pub mod i18n;
 mod merchant;
 pub mod session;
-pub mod svg_charts;
 // Developer tools and app operations pages.
-mod charts;
 mod format;
 mod push;
 mod tools;
@@ -125,6 +124,9 @@ pub struct Chrome {
     pub notice: Option<String>,
     /// An error message from the previous action.
     pub error: Option<String>,
+    /// Whether the viewer holds a developer profile (a developer, or a merchant who enrolled as
+    /// one): the navigation shows the developer's links only then.
+    pub developer: bool,
 }
 
 impl Chrome {
@@ -159,14 +161,27 @@ pub struct Flash {
 }
 
 impl Flash {
-    fn chrome(self, lang: Lang, title: &str, account: Option<Account>, csrf: String) -> Chrome {
+    /// The chrome of a page for a logged-in viewer.
+    fn chrome(self, viewer: &session::Viewer, title: &str) -> Chrome {
+        Chrome {
+            account: Some(viewer.account.clone()),
+            csrf: viewer.csrf.clone(),
+            developer: viewer.developer,
+            ..self.anonymous(viewer.lang, title, String::new())
+        }
+    }
+
+    /// The chrome of a page shown to nobody in particular (before log-in, or an error); its
+    /// forms carry `csrf`.
+    pub fn anonymous(self, lang: Lang, title: &str, csrf: String) -> Chrome {
         Chrome {
             lang,
             title: title.to_string(),
-            account,
+            account: None,
             csrf,
             notice: self.notice,
             error: self.error,
+            developer: false,
         }
     }
 }
@@ -184,6 +199,17 @@ pub fn render(t: &impl Template) -> Response {
                 .into_response()
         }
     }
+}
+
+/// The viewer's own app by id or appKey, or a redirect to the app list saying why not.
+async fn owned_app(
+    ctx: &Ctx,
+    viewer: &session::Viewer,
+    id: &str,
+) -> Result<kaifang_platform::apps::App, Response> {
+    kaifang_platform::apps::owned(&ctx.platform, &viewer.account, id)
+        .await
+        .map_err(|e| failure("/console/apps", &e.message))
 }
 
 /// Percent-encodes a query value.
@@ -214,14 +240,11 @@ struct MessagePage {
 
 /// A bare error page.
 pub fn error_page(lang: Lang, message: &str) -> Response {
-    let chrome = Chrome {
-        lang,
-        title: "Error".into(),
-        account: None,
-        csrf: String::new(),
+    let chrome = Flash {
         notice: None,
         error: Some(message.to_string()),
-    };
+    }
+    .anonymous(lang, lang.t("error"), String::new());
     let mut r = render(&MessagePage { chrome });
     *r.status_mut() = StatusCode::BAD_REQUEST;
     r
@@ -229,25 +252,5 @@ pub fn error_page(lang: Lang, message: &str) -> Response {
 
 /// The forms' CSRF field is wrong: the page was stale or forged.
 pub fn bad_csrf(lang: Lang) -> Response {
-    error_page(
-        lang,
-        match lang {
-            Lang::Zh => "页面已过期，请刷新后重试",
-            Lang::En => "this page has expired; reload it and try again",
-        },
-    )
-}
-
-/// `YYYY-MM-DD HH:MM` of a time in ms, in the platform's time zone (+08:00, the quota zone).
-pub fn datetime(ms: i64) -> String {
-    let offset = kaifang_platform::rules::TrafficRules::new(false).day_offset;
-    let local = ms + offset;
-    let day = local.div_euclid(kaifang_platform::clock::DAY);
-    let minutes = local.rem_euclid(kaifang_platform::clock::DAY) / 60_000;
-    format!(
-        "{} {:02}:{:02}",
-        kaifang_platform::traffic::day_string(day),
-        minutes / 60,
-        minutes % 60
-    )
+    error_page(lang, lang.t("page_expired"))
 }

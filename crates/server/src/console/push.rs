@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use kaifang_commerce::outbox::{self, EventDecl};
 use kaifang_platform::accounts::authenticate;
-use kaifang_platform::apps::{self, App, credentials};
+use kaifang_platform::apps::{App, credentials};
 use kaifang_push::log::{self, Filter, Message, Range};
 use kaifang_push::settings::{self, PushSettings, PushSettingsInput};
 use serde::Deserialize;
@@ -36,12 +36,6 @@ impl PushPage {
     }
 }
 
-async fn owned_app(ctx: &Ctx, viewer: &Viewer, id: &str) -> Result<App, Response> {
-    apps::owned(&ctx.platform, &viewer.account, id)
-        .await
-        .map_err(|e| failure("/console/apps", &e.message))
-}
-
 async fn push_page(
     ctx: &Ctx,
     viewer: Viewer,
@@ -50,7 +44,7 @@ async fn push_page(
     push_key: Option<String>,
 ) -> Response {
     let p = &ctx.platform;
-    let app = match owned_app(ctx, &viewer, id).await {
+    let app = match super::owned_app(ctx, &viewer, id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -63,12 +57,7 @@ async fn push_page(
         settings.available_events.iter().any(|a| a == e.name)
     });
     let shows_key = push_key.is_some();
-    let chrome = flash.chrome(
-        lang,
-        lang.t("push.title"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, lang.t("push.title"));
     let page = render(&PushPage {
         chrome,
         paused_at: settings.paused_at.map(|t| datetime(p, t)),
@@ -191,7 +180,7 @@ pub async fn messages_page(
     Query(q): Query<LogQuery>,
 ) -> Response {
     let p = &ctx.platform;
-    let app = match owned_app(&ctx, &viewer, &id).await {
+    let app = match super::owned_app(&ctx, &viewer, &id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -243,7 +232,7 @@ pub async fn messages_page(
     };
     let today = p.rules.traffic.day_of(p.now());
     let lang = viewer.lang;
-    let chrome = flash.chrome(lang, lang.t("log.title"), Some(viewer.account), viewer.csrf);
+    let chrome = flash.chrome(&viewer, lang.t("tab.messages"));
     render(&MessagesPage {
         chrome,
         app,

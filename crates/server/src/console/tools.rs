@@ -19,7 +19,6 @@ use kaifang_platform::accounts::{Account, Role};
 use kaifang_platform::apps::users::{self, UserList};
 use kaifang_platform::apps::{self, App};
 use kaifang_platform::oauth::{authorizations, tokens};
-use kaifang_platform::scopes;
 use kaifang_push::probe::{self, Probe, ProbeInput};
 use kaifang_push::settings as push_settings;
 use serde::Deserialize;
@@ -87,29 +86,11 @@ async fn my_apps(p: &Platform, viewer: &Viewer, wanted: Option<&str>) -> (Vec<Ap
     (apps, picked)
 }
 
-/// A scope's name for people.
-fn scope_title(lang: super::i18n::Lang, scope: &str) -> String {
-    scopes::find(scope).map_or_else(
-        || scope.to_string(),
-        |s| match lang {
-            super::i18n::Lang::Zh => s.title_zh.to_string(),
-            super::i18n::Lang::En => s.title_en.to_string(),
-        },
-    )
-}
-
-/// The methods grouped by scope, in catalogue order.
+/// The methods grouped by permission package, as the docs centre groups them.
 fn method_groups(lang: super::i18n::Lang) -> Vec<(String, Vec<&'static ApiMethod>)> {
-    let mut groups: Vec<(&'static str, Vec<&'static ApiMethod>)> = Vec::new();
-    for m in catalogue::all() {
-        match groups.iter_mut().find(|(s, _)| *s == m.scope) {
-            Some((_, list)) => list.push(m),
-            None => groups.push((m.scope, vec![m])),
-        }
-    }
-    groups
+    super::docs::api_groups(lang)
         .into_iter()
-        .map(|(s, list)| (format!("{} · {s}", scope_title(lang, s)), list))
+        .map(|g| (format!("{} · {}", g.title, g.scope), g.methods))
         .collect()
 }
 
@@ -127,7 +108,7 @@ struct ApiToolPage {
     app: Option<App>,
     groups: Vec<(String, Vec<&'static ApiMethod>)>,
     method: &'static ApiMethod,
-    scope_title: String,
+    scope_title: &'static str,
     users: Vec<TestUserOption>,
     param: String,
     access_token: String,
@@ -243,7 +224,7 @@ async fn api_render(
         None => vec![],
     };
     let lang = viewer.lang;
-    let chrome = flash.chrome(lang, lang.t("tool.api"), Some(viewer.account), viewer.csrf);
+    let chrome = flash.chrome(&viewer, lang.t("tool.api"));
     let shows_token = !form.access_token.is_empty();
     let page = render(&ApiToolPage {
         chrome,
@@ -251,7 +232,7 @@ async fn api_render(
         app,
         groups: method_groups(lang),
         method,
-        scope_title: scope_title(lang, method.scope),
+        scope_title: lang.scope_title(method.scope),
         users,
         param: form.param,
         access_token: form.access_token,
@@ -405,12 +386,7 @@ async fn message_render(
         }
         _ => form.info,
     };
-    let chrome = flash.chrome(
-        lang,
-        lang.t("tool.message"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, lang.t("tool.message"));
     render(&MessageToolPage {
         chrome,
         apps,

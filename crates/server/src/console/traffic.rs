@@ -1,32 +1,28 @@
 //! An app's traffic page (tier, today's usage, "reset today") and its data dashboard (数据看板:
-//! calls and success rate per method and day, push success rate per day, the failing calls),
-//! over the same functions as `/api/apps/{app}/traffic`, `/stats` and `/push/stats`.
+//! calls and success rate per method and day, push success rate per day, the failing calls).
+//! The traffic page is over the same functions as `/api/apps/{app}/traffic`; the dashboard's
+//! calls come from the operator dashboard's queries for one app
+//! ([`super::admin_dashboard::calls_by_day`]), its push figures from `/push/stats`' function.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use kaifang_platform::apps::{self, App};
+use kaifang_platform::apps::App;
 use kaifang_platform::traffic::{self, MAX_RESETS_PER_DAY, RESET_THRESHOLD_PERCENT, day_string};
 use kaifang_push::log;
 use serde::Deserialize;
 
+use super::admin_dashboard::{Tally, calls_by_day, calls_by_method, short_day};
 use super::charts::{self, Column};
 use super::format::{datetime, percent, thousands};
 use super::session::Viewer;
 use super::{Chrome, Flash, failure, notice, render};
 use crate::gateway::Gateway;
-use crate::gateway::console::{self as gw_console, CallFailure, MethodTotal, TrafficView};
+use crate::gateway::console::{self as gw_console, CallFailure, TrafficView};
 use crate::http::Ctx;
-
-async fn owned_app(ctx: &Ctx, viewer: &Viewer, id: &str) -> Result<App, Response> {
-    apps::owned(&ctx.platform, &viewer.account, id)
-        .await
-        .map_err(|e| failure("/console/apps", &e.message))
-}
 
 #[derive(Template)]
 #[template(path = "console/app_traffic.html")]
@@ -63,7 +59,7 @@ pub async fn traffic_page(
     Path(id): Path<String>,
     Query(flash): Query<Flash>,
 ) -> Response {
-    let app = match owned_app(&ctx, &viewer, &id).await {
+    let app = match super::owned_app(&ctx, &viewer, &id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -76,12 +72,7 @@ pub async fn traffic_page(
     let can_reset =
         view.resets_left > 0 && view.used_today * 100 > view.quota_today * RESET_THRESHOLD_PERCENT;
     let lang = viewer.lang;
-    let chrome = flash.chrome(
-        lang,
-        lang.t("traffic.title"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, lang.t("tab.traffic"));
     render(&TrafficPage {
         chrome,
         app,
@@ -120,7 +111,7 @@ pub async fn reset(
         return super::bad_csrf(viewer.lang);
     }
     let back = format!("/console/apps/{id}/traffic");
-    let app = match owned_app(&ctx, &viewer, &id).await {
+    let app = match super::owned_app(&ctx, &viewer, &id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -145,7 +136,7 @@ struct DashboardPage {
     app: App,
     days: i64,
     method: String,
-    methods: Vec<MethodTotal>,
+    methods: Vec<Tally>,
     calls_chart: String,
     push_chart: String,
     total_calls: i64,
@@ -153,28 +144,27 @@ struct DashboardPage {
     push_total: i64,
     push_rate: Option<f64>,
     failures: Vec<(String, CallFailure)>,
-    legend: [&'static str; 3],
     tab: &'static str,
 }
 
 impl DashboardPage {
-    fn pct(&self, r: &f64) -> String {
-        percent(*r)
+    fn pct(&self, m: &Tally) -> String {
+        percent(m.share())
     }
     fn opt_pct(&self, r: &Option<f64>) -> String {
         r.map_or_else(|| "—".into(), percent)
     }
-    fn bar(&self, r: &f64) -> String {
-        charts::share_bar(*r)
+    fn bar(&self, m: &Tally) -> String {
+        charts::share_bar(m.share())
     }
     fn n(&self, v: &i64) -> String {
-        thousands(u64::try_from(*v).unwrap_or(0))
+        thousands(*v)
     }
     fn colour(&self, i: usize) -> &'static str {
-        charts::COLOURS[i]
+        charts::PARTS[i]
     }
     fn rate_colour(&self) -> &'static str {
-        charts::RATE_COLOUR
+        charts::RATE
     }
 }
 
@@ -196,19 +186,26 @@ pub async fn dashboard_page(
     Query(q): Query<DashboardQuery>,
 ) -> Response {
     let p = &ctx.platform;
-    let app = match owned_app(&ctx, &viewer, &id).await {
+    let app = match super::owned_app(&ctx, &viewer, &id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
     let days = q.days.unwrap_or(7).clamp(1, 90);
     let method = q.method.unwrap_or_default();
     let back = format!("/console/apps/{id}");
-    let stats = match gw_console::call_stats(p, &gw, &app, days).await {
-        Ok(s) => s,
-        Err(e) => return failure(&back, &e.message),
+    // The same figures as the operator's dashboard, for this app, with the calls of the last
+    // second written first.
+    gw.recorder.flush().await;
+    let today = p.rules.traffic.day_of(p.now());
+    let first = today - days + 1;
+    let figures = async {
+        let per_day = calls_by_day(p, Some(app.id), &method, first, today).await?;
+        let methods = calls_by_method(p, Some(app.id), first).await?;
+        let push = log::stats(p, &viewer.account, &id, days).await?;
+        Ok::<_, kaifang_platform::Error>((per_day, methods, push))
     };
-    let push = match log::stats(p, &viewer.account, &id, days).await {
-        Ok(s) => s,
+    let (per_day, methods, push) = match figures.await {
+        Ok(f) => f,
         Err(e) => return failure(&back, &e.message),
     };
     let failures = gw_console::recent_failures(p, &gw, &app)
@@ -220,41 +217,23 @@ pub async fn dashboard_page(
         .map(|f| (datetime(p, f.at), f))
         .collect();
     let lang = viewer.lang;
-
-    // Calls per day (all methods or the chosen one), every day of the range present.
-    let today = p.rules.traffic.day_of(p.now());
-    let mut per_day: BTreeMap<String, (i64, i64)> = (today - days + 1..=today)
-        .map(|d| (day_string(d), (0, 0)))
-        .collect();
-    for c in stats
-        .by_day
-        .iter()
-        .filter(|c| method.is_empty() || c.method == method)
-    {
-        if let Some(slot) = per_day.get_mut(&c.day) {
-            slot.0 += c.calls;
-            slot.1 += c.success;
-        }
-    }
     let calls_label = lang.t("dash.calls");
     let columns: Vec<Column> = per_day
         .iter()
-        .map(|(day, (calls, ok))| Column {
-            label: day[5..].to_string(),
+        .map(|d| Column {
+            label: short_day(d.day),
             title: format!(
-                "{day}: {calls} {calls_label}, {}",
-                if *calls > 0 {
-                    percent(*ok as f64 / *calls as f64)
-                } else {
-                    "—".into()
-                }
+                "{}: {} {calls_label}, {}",
+                day_string(d.day),
+                d.calls,
+                d.rate().map_or_else(|| "—".into(), percent)
             ),
-            parts: [*ok, calls - ok, 0],
-            rate: (*calls > 0).then(|| *ok as f64 / *calls as f64),
+            parts: vec![d.success as f64, (d.calls - d.success) as f64],
+            rate: d.rate(),
         })
         .collect();
-    let total_calls: i64 = per_day.values().map(|v| v.0).sum();
-    let total_ok: i64 = per_day.values().map(|v| v.1).sum();
+    let total_calls: i64 = per_day.iter().map(|d| d.calls).sum();
+    let total_ok: i64 = per_day.iter().map(|d| d.success).sum();
     let push_columns: Vec<Column> = push
         .iter()
         .map(|d| Column {
@@ -266,45 +245,34 @@ pub async fn dashboard_page(
                 d.total,
                 percent(d.success_rate)
             ),
-            parts: [d.delivered, d.failed, d.pending],
+            parts: vec![d.delivered as f64, d.failed as f64, d.pending as f64],
             rate: (d.total > 0).then_some(d.success_rate),
         })
         .collect();
     let push_total: i64 = push.iter().map(|d| d.total).sum();
     let push_delivered: i64 = push.iter().map(|d| d.delivered).sum();
-    let chrome = flash_chrome(&viewer, q.notice, q.error);
+    let chrome = Flash {
+        notice: q.notice,
+        error: q.error,
+    }
+    .chrome(&viewer, lang.t("tab.dashboard"));
     render(&DashboardPage {
         chrome,
         app,
         days,
-        calls_chart: charts::stacked(&columns, lang.t("dash.calls_chart"), lang.t("dash.no_data")),
+        calls_chart: charts::stacked(lang.t("dash.calls_chart"), &columns, lang.t("dash.no_data")),
         push_chart: charts::stacked(
-            &push_columns,
             lang.t("dash.push_chart"),
+            &push_columns,
             lang.t("dash.no_data"),
         ),
         method,
-        methods: stats.methods,
+        methods,
         total_calls,
         success_rate: (total_calls > 0).then(|| total_ok as f64 / total_calls as f64),
         push_total,
         push_rate: (push_total > 0).then(|| push_delivered as f64 / push_total as f64),
         failures,
-        legend: [
-            lang.t("dash.legend_ok"),
-            lang.t("dash.legend_failed"),
-            lang.t("dash.legend_pending"),
-        ],
         tab: "dashboard",
     })
-}
-
-fn flash_chrome(viewer: &Viewer, notice: Option<String>, error: Option<String>) -> Chrome {
-    let lang = viewer.lang;
-    Flash { notice, error }.chrome(
-        lang,
-        lang.t("dash.title"),
-        Some(viewer.account.clone()),
-        viewer.csrf.clone(),
-    )
 }

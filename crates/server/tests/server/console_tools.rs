@@ -428,7 +428,7 @@ async fn console_app_pages_traffic_dashboard_log_and_test_users() {
         .page(&format!("/console/apps/{id}/dashboard?days=7"))
         .await;
     assert_eq!(page.status, 200);
-    assert_eq!(page.body.matches("<svg class=\"stack-chart\"").count(), 2);
+    assert_eq!(page.body.matches("<svg class=\"chart\"").count(), 2);
     assert!(page.body.contains("id=\"total-calls\">2<"), "{}", page.body);
     assert!(page.body.contains("id=\"success-rate\">50%<"));
     assert!(

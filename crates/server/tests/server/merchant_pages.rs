@@ -144,3 +144,96 @@ async fn merchants_revoke_apps_and_add_staff_from_their_page() {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("你正以子账号登录"));
 }
+
+/// The navigation's links of a page, and whether the page shows the developer's ones.
+fn developer_links(html: &str) -> bool {
+    let nav = html
+        .split("<nav>")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .expect("the page has a navigation");
+    let apps = nav.contains("href=\"/console/apps\"");
+    let tools = nav.contains("href=\"/console/tools/api\"");
+    assert_eq!(apps, tools, "the developer's links come together: {nav}");
+    apps
+}
+
+#[tokio::test]
+async fn each_role_sees_only_its_own_links_and_notices_in_its_language() {
+    let t = TestServer::start().await;
+    let op = t.operator().await;
+    let merchant = t.merchant(&op).await;
+    let merchant_dev = t.approved_developer(&op, "merchant").await;
+    let dev = t.submitted_developer("third_party").await;
+
+    // A merchant who is not a developer: the merchant centre only, and a way to become one.
+    let shop = t.page_session(&merchant.login, &merchant.password).await;
+    let (_, html) = shop.get("/merchant").await;
+    assert!(!developer_links(&html), "{html}");
+    assert!(html.contains("href=\"/merchant\"") && html.contains("id=\"become-developer\""));
+    let (s, to, _) = shop
+        .in_lang("en")
+        .post_form(
+            "/merchant/action",
+            &[
+                ("action", "create_staff"),
+                ("login", &format!("staff{}", unique())),
+                ("name", "Staff"),
+                ("password", "staff-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(to.unwrap().ends_with("notice=Saved"));
+
+    // A merchant developer: both.
+    let both = t
+        .page_session(&merchant_dev.login, &merchant_dev.password)
+        .await;
+    let (_, html) = both.get("/merchant").await;
+    assert!(developer_links(&html) && html.contains("href=\"/merchant\""));
+    assert!(!html.contains("id=\"become-developer\""));
+
+    // A developer: the developer's links, no merchant centre; the docs pages agree.
+    let d = t.page_session(&dev.login, &dev.password).await;
+    for path in ["/console", "/docs"] {
+        let (_, html) = d.get(path).await;
+        assert!(
+            developer_links(&html) && !html.contains("href=\"/merchant\""),
+            "{path}"
+        );
+    }
+
+    // The operator: the back office only; a decision's notice in the operator's language.
+    let back_office = t.page_session(&op.login, &op.password).await;
+    let (_, html) = back_office.get("/admin").await;
+    assert!(!developer_links(&html) && html.contains("href=\"/admin\""));
+    let (_, me) = dev.get("/api/developer").await;
+    let id = me["id"].as_i64().unwrap().to_string();
+    for (lang, decision, said) in [("en", "reject", "Rejected"), ("zh", "approve", "已通过")] {
+        let (s, to, _) = back_office
+            .in_lang(lang)
+            .post_form(
+                "/admin/decide",
+                &[
+                    ("subject", "developer"),
+                    ("id", &id),
+                    ("decision", decision),
+                    ("reason", "licence unreadable"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let to = to.unwrap();
+        let notice = to.split("notice=").nth(1).expect("a notice");
+        let notice = percent_encoding::percent_decode_str(notice).decode_utf8_lossy();
+        assert_eq!(notice, said);
+        if decision == "reject" {
+            // Back to submitted, so that it can be decided again.
+            let (s, b) = dev
+                .post("/api/developer/submit", serde_json::json!({}))
+                .await;
+            assert_eq!(s, 200, "{b}");
+        }
+    }
+}

@@ -13,10 +13,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use kaifang_platform::Platform;
 use kaifang_platform::accounts::{self, Account};
 use kaifang_platform::crypto::{random_token, secret_eq};
 use kaifang_platform::oauth::consent::{self, AuthorizeRequest, ConsentPlan, PageError};
-use kaifang_platform::{Platform, scopes};
 use kaifang_wire::params::parse_form;
 
 use askama::Template;
@@ -140,10 +140,7 @@ impl PlanView {
                 .iter()
                 .map(|s| ScopeView {
                     name: s.clone(),
-                    title: scopes::find(s).map_or("", |x| match lang {
-                        Lang::Zh => x.title_zh,
-                        Lang::En => x.title_en,
-                    }),
+                    title: lang.scope_title(s),
                     what: lang.lookup(&format!("scope.{s}.what")).unwrap_or(""),
                 })
                 .collect(),
@@ -185,6 +182,8 @@ fn chrome(lang: Lang, account: Option<Account>, csrf: &str) -> Chrome {
         csrf: csrf.to_string(),
         notice: None,
         error: None,
+        // The consent page is a merchant's; it shows no developer links.
+        developer: false,
     }
 }
 
