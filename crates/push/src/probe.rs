@@ -171,7 +171,7 @@ pub async fn send(p: &Platform, owner: &Account, key: &str, input: &ProbeInput) 
     let policy = Policy::for_sandbox(p.rules.sandbox);
     ssrf::check_url(policy, &url).await?;
     let push_key = settings::push_key(p, &app_key).await?;
-    let sender = Sender::new(p.rules.push.timeout_ms, policy);
+    let sender = Sender::for_platform(p)?;
     let (outcome, exchange) = sender.exchange(&url, &push_key, &plaintext).await;
     Ok(Probe {
         url,

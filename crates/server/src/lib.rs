@@ -57,6 +57,13 @@ impl Server {
         self.platform.db.close().await;
     }
 
+    /// Stops the push worker alone, the HTTP side serving on (what [`Server::stop`] does first).
+    pub async fn stop_push(&mut self) {
+        if let Some(w) = self.push.take() {
+            w.stop().await;
+        }
+    }
+
     /// Serves until `signal` completes (Ctrl-C or SIGTERM in the binary), then stops as
     /// [`Server::stop`] does, so the last second of call statistics is written too.
     pub async fn run_until(
@@ -176,6 +183,8 @@ fn load_or_create_vault_key(dir: &std::path::Path) -> Result<Vault, StartError> 
 
 /// Starts serving on `settings.listen` with the given clock.
 pub async fn start(settings: &Settings, clock: Arc<Clock>) -> Result<Server, StartError> {
+    // One TLS provider in the whole process: ring.
+    kaifang_push::tls::install_default_provider();
     let platform = Arc::new(open_platform(settings, clock).await?);
     serve(settings, platform).await
 }

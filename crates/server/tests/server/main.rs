@@ -20,4 +20,7 @@ mod onboarding;
 mod push_crash;
 mod push_flow;
 mod push_isolation;
+mod push_lifecycle;
+mod push_poison;
 mod push_retry;
+mod push_tls;
