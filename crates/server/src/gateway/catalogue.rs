@@ -113,6 +113,11 @@ pub struct ApiMethod {
     pub request: &'static [Field],
     /// Fields of `data`.
     pub response: &'static [Field],
+    /// `Some(name)`: the handler's result also goes at the top level of the envelope under
+    /// `name`, next to `data` (protocol-notes §2.1: `open.order.decrypt.batch` answers
+    /// `batchDecryptResultList` there). `data` then carries `{name: result}` as well, for
+    /// clients that only read `data`.
+    pub top_level: Option<&'static str>,
     /// The implementation.
     pub handler: Handler,
 }
@@ -122,6 +127,16 @@ impl ApiMethod {
     /// helper that leaves `response` empty).
     pub const fn returns(self, response: &'static [Field]) -> ApiMethod {
         ApiMethod { response, ..self }
+    }
+
+    /// The same declaration with its own QPS caps per app and per user (protocol-notes §6.4
+    /// lists them for a few methods; the others use the app's tier).
+    pub const fn qps(self, app: u32, user: u32) -> ApiMethod {
+        ApiMethod {
+            app_qps: Some(app),
+            user_qps: Some(user),
+            ..self
+        }
     }
 
     /// An example `param`: every required field, and every optional one with a declared example,
@@ -165,6 +180,7 @@ impl ApiMethod {
             "request": fields(self.request),
             "response": fields(self.response),
             "example_param": self.example_param(),
+            "top_level": self.top_level,
         })
     }
 }

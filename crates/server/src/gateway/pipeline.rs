@@ -169,7 +169,14 @@ impl Gateway {
         let outcome = self.run(req, &request_id, now, &mut trace).await;
         let (body, code, outcome_name, message) = match &outcome {
             Ok(data) => (
-                envelope::success(data, &request_id),
+                match trace.entry.and_then(|e| e.method.top_level) {
+                    None => envelope::success(data, &request_id),
+                    Some(key) => envelope::success_with_top_level(
+                        &serde_json::json!({ key: data }),
+                        &[(key, data)],
+                        &request_id,
+                    ),
+                },
                 envelope::SUCCESS_RESULT,
                 "SUCCESS",
                 None,

@@ -820,3 +820,37 @@ async fn a_graceful_stop_writes_the_last_calls_statistics_and_usage() {
     assert_eq!(calls, 3);
     db.close().await;
 }
+
+#[tokio::test]
+async fn a_declared_per_user_qps_cap_is_enforced_before_the_app_cap() {
+    // open.item.delete is declared 100 per app / 50 per user (protocol-notes §6.4).
+    let w = world_with(|s| s.rules.qps_floor = Some(0)).await;
+    let delete = || async {
+        w.client
+            .send_once(
+                "open.item.delete",
+                &w.token,
+                r#"{"kwaiItemId":1}"#,
+                &w.opts(Transport::PostForm, SignMethod::Md5),
+            )
+            .await
+            .unwrap()
+    };
+    for i in 0..50 {
+        // The item does not exist: the call fails in the handler, after taking its QPS slot.
+        let env = delete().await;
+        assert_ne!(code(&env), 990404, "call {i}: {env}");
+        assert_ne!(code(&env), 990403, "call {i}: {env}");
+    }
+    let env = delete().await;
+    assert_eq!(code(&env), 990404, "{env}");
+    assert_eq!(
+        env["error_msg"],
+        format!(
+            "Exceed qps limit, KEY [apiId:open.item.delete;appkey:{};primaryUserId:{}], MAX_QPS [50.0]",
+            w.app.app_key, w.merchant.account_id
+        )
+    );
+    w.t.clock.advance(1000);
+    assert_ne!(code(&delete().await), 990404);
+}

@@ -3,10 +3,12 @@
 //! checks ownership and answers with its catalogued codes.
 
 use kaifang_commerce::items::{self, EditItem, ItemListParams, NewItem, StockChange};
+use kaifang_commerce::logistics::carriers;
 use kaifang_commerce::orders::query::{self, CursorListParams};
 use kaifang_commerce::orders::{self, Deliver, NoteAuthor};
 use kaifang_commerce::refunds::query::RefundListParams;
 use kaifang_commerce::refunds::{self, Reject, query as refund_query};
+use kaifang_commerce::vault::{self, DecryptItem, Decryptor};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -56,6 +58,7 @@ const fn method(
         summary,
         request,
         response: &[],
+        top_level: None,
         handler,
     }
 }
@@ -151,6 +154,7 @@ pub const METHODS: &[ApiMethod] = &[
         ],
         handler!(order_list),
     )
+    .qps(300, 300)
     .returns(&[
         field("pageSize", "int", true, "as requested"),
         field("beginTime", "long", true, "as requested, ms"),
@@ -432,6 +436,7 @@ pub const METHODS: &[ApiMethod] = &[
         ],
         handler!(item_new),
     )
+    .qps(100, 50)
     .returns(ITEM_CREATED),
     method(
         "open.item.edit",
@@ -456,6 +461,7 @@ pub const METHODS: &[ApiMethod] = &[
         ],
         handler!(item_edit),
     )
+    .qps(100, 50)
     .returns(ITEM_CREATED),
     method(
         "open.item.delete",
@@ -464,7 +470,8 @@ pub const METHODS: &[ApiMethod] = &[
         "Deletes an item.",
         &[field("kwaiItemId", "long", true, "the item").eg("20000000001")],
         handler!(item_delete),
-    ),
+    )
+    .qps(100, 50),
     method(
         "open.item.shelf.status.update",
         "POST",
@@ -475,7 +482,8 @@ pub const METHODS: &[ApiMethod] = &[
             field("shelfStatus", "int", true, "0 off, 1 on").eg("1"),
         ],
         handler!(item_shelf),
-    ),
+    )
+    .qps(100, 50),
     method(
         "open.item.sku.stock.update",
         "POST",
@@ -552,6 +560,71 @@ pub const METHODS: &[ApiMethod] = &[
         &[field("refundId", "long", true, "the refund").eg("2712345678901234")],
         handler!(refund_confirm_receipt),
     ),
+    ApiMethod {
+        name: "open.order.decrypt.batch",
+        version: 1,
+        http: "POST",
+        scope: "merchant_order",
+        needs_user: true,
+        app_qps: Some(100),
+        user_qps: Some(100),
+        user_daily_cap: None,
+        summary: "Decrypts up to 100 encrypted* fields of the merchant's orders. Each new order counts once a day against the merchant's daily decrypt quota (free while the order has an open after-sales case); orders more than 14 days after success are refused; every decryption is audited. The results are at the top level of the envelope as batchDecryptResultList (also in data.batchDecryptResultList); each entry has its own errorCode (1 = ok) and errorMsg.",
+        request: &[field(
+            "batchDecryptList",
+            "array",
+            true,
+            "1-100 entries {bizId: the order id (string), encryptedData: an encryptedConsignee, encryptedMobile or encryptedAddress of that order}",
+        )],
+        response: &[field(
+            "batchDecryptResultList",
+            "array",
+            true,
+            "top level: [{bizId, encryptedData, decryptedData, errorCode (1 ok, 21 not this merchant's order or past the 14 days, 1017 daily decrypt quota used up, 990110 bad entry), errorMsg}]",
+        )],
+        top_level: Some("batchDecryptResultList"),
+        handler: handler!(decrypt_batch),
+    },
+    ApiMethod {
+        name: "open.kaifang.logistics.carrier.list",
+        version: 1,
+        http: "GET",
+        scope: "merchant_logistics",
+        needs_user: false,
+        app_qps: None,
+        user_qps: None,
+        user_daily_cap: None,
+        summary: "Kaifang extension (the platform has no such API; its carrier list is the static page 物流公司编号): every carrier code with its name and whether it is retired. The deliver and logistics APIs refuse retired and unknown codes. Works with an app (client_credentials) token too; `open.kaifang.` marks methods that exist only on Kaifang.",
+        request: &[],
+        response: &[
+            field(
+                "expressCode",
+                "int",
+                true,
+                "the code to send as expressCode",
+            ),
+            field(
+                "name",
+                "string",
+                true,
+                "the carrier's name on the platform's page",
+            ),
+            field(
+                "retired",
+                "boolean",
+                true,
+                "true: deliveries with this code are refused",
+            ),
+            field(
+                "replacedBy",
+                "int",
+                false,
+                "for a retired carrier, the code to use instead; null otherwise",
+            ),
+        ],
+        top_level: None,
+        handler: handler!(carrier_list),
+    },
 ];
 
 /// What `open.item.new` and `open.item.edit` answer.
@@ -741,4 +814,69 @@ async fn refund_reject(ctx: &CallCtx, param: Value) -> Result<Value, GatewayErro
 async fn refund_confirm_receipt(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
     refunds::confirm_receipt(&ctx.platform, ctx.merchant_id()?, id(&param, "refundId")?).await?;
     Ok(json!(null))
+}
+
+/// One `batchDecryptList` entry; `bizId` is accepted as a string or a number.
+fn decrypt_item(i: usize, v: &Value) -> Result<DecryptItem, GatewayError> {
+    let biz_id = match &v["bizId"] {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => {
+            return Err(GatewayError::invalid(format!(
+                "param.batchDecryptList[{i}].bizId is required: send the order id as a string"
+            )));
+        }
+    };
+    let encrypted_data = v["encryptedData"].as_str().ok_or_else(|| {
+        GatewayError::invalid(format!(
+            "param.batchDecryptList[{i}].encryptedData is required: send an encryptedConsignee, encryptedMobile or encryptedAddress value of the order"
+        ))
+    })?;
+    Ok(DecryptItem {
+        biz_id,
+        encrypted_data: encrypted_data.to_string(),
+    })
+}
+
+async fn decrypt_batch(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+    let seller_id = ctx.merchant_id()?;
+    let list = param["batchDecryptList"].as_array().ok_or_else(|| {
+        GatewayError::invalid(
+            "param.batchDecryptList is required: send [{\"bizId\": \"<order id>\", \"encryptedData\": \"<encrypted* value>\"}], 1 to 100 entries",
+        )
+    })?;
+    if list.len() > vault::DECRYPT_BATCH_MAX {
+        return Err(GatewayError::invalid(format!(
+            "param.batchDecryptList has {} entries: send at most {} per call",
+            list.len(),
+            vault::DECRYPT_BATCH_MAX
+        )));
+    }
+    let items = list
+        .iter()
+        .enumerate()
+        .map(|(i, v)| decrypt_item(i, v))
+        .collect::<Result<Vec<_>, _>>()?;
+    let who = Decryptor {
+        seller_id,
+        app_id: Some(ctx.app_id),
+        operator_id: ctx.account_id(),
+    };
+    let results = vault::decrypt(&ctx.platform, who, &items).await?;
+    serde_json::to_value(results)
+        .map_err(|e| GatewayError::new(kaifang_wire::ApiError::InternalError, e.to_string()))
+}
+
+async fn carrier_list(_ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+    Ok(carriers::CARRIERS
+        .iter()
+        .map(|c| {
+            json!({
+                "expressCode": c.code,
+                "name": c.name,
+                "retired": c.retired,
+                "replacedBy": c.replaced_by,
+            })
+        })
+        .collect())
 }

@@ -32,6 +32,7 @@ pub const METHODS: &[ApiMethod] = &[
             field("bigHead", "string", true, "large avatar URL"),
             field("openId", "string", true, "the user's open id for this app"),
         ],
+        top_level: None,
         handler: handler!(user_info),
     },
     ApiMethod {
@@ -59,6 +60,7 @@ pub const METHODS: &[ApiMethod] = &[
                 "{staffId, openId, name} when a staff sub-account authorized; null otherwise",
             ),
         ],
+        top_level: None,
         handler: handler!(seller),
     },
     ApiMethod {
@@ -87,6 +89,7 @@ pub const METHODS: &[ApiMethod] = &[
                 "{shopExpScoreStr, productQualityScoreStr, serviceScoreStr, logisticsScoreStr}",
             ),
         ],
+        top_level: None,
         handler: handler!(shop),
     },
 ];
