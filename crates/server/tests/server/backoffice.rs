@@ -2,7 +2,7 @@
 //! its page (operators only, CSRF-checked, listed values only), and the platform-wide dashboard
 //! counting real calls per method and per app.
 
-use kaifang_sdk::{CallOptions, Client, Credentials, SignMethod, Transport};
+use kaifang_sdk::{CallOptions, SignMethod, Transport};
 use reqwest::StatusCode;
 
 use crate::common::*;
@@ -117,15 +117,7 @@ async fn the_dashboard_counts_calls_per_method_and_app() {
     let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
     let merchant = t.merchant(&op).await;
     let token = test_user_token(&dev, &app, &merchant).await;
-    let mut client = Client::new(
-        t.base.clone(),
-        Credentials {
-            app_key: app.app_key.clone(),
-            app_secret: app.app_secret.clone(),
-            sign_secret: app.sign_secret.clone(),
-        },
-    );
-    client.max_retries = 0;
+    let client = t.sdk_client(&app);
     let opts = CallOptions {
         transport: Transport::Get,
         sign_method: Some(SignMethod::HmacSha256),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use kaifang_commerce::logistics::carriers::CARRIERS;
 use kaifang_commerce::outbox::EVENTS;
-use kaifang_sdk::{CallOptions, Client, Credentials, Transport};
+use kaifang_sdk::{CallOptions, Transport};
 use kaifang_server::console::docs::{EXAMPLE_SIGN_SECRET, signed_example};
 use kaifang_server::gateway::catalogue;
 use kaifang_wire::sign::{SignInput, SignMethod, string_to_sign, verify};
@@ -199,15 +199,7 @@ async fn the_example_signature_verifies_and_its_param_works_on_the_gateway() {
     let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
     let merchant = t.merchant(&op).await;
     let token = test_user_token(&dev, &app, &merchant).await;
-    let mut client = Client::new(
-        t.base.clone(),
-        Credentials {
-            app_key: app.app_key.clone(),
-            app_secret: app.app_secret.clone(),
-            sign_secret: app.sign_secret.clone(),
-        },
-    );
-    client.max_retries = 0;
+    let client = t.sdk_client(&app);
     for name in [
         "open.item.list.get",
         "open.user.seller.get",

@@ -29,15 +29,7 @@ async fn world_with(adjust: impl FnOnce(&mut Settings)) -> World {
     let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
     let merchant = t.merchant(&op).await;
     let token = test_user_token(&dev, &app, &merchant).await;
-    let mut client = Client::new(
-        t.base.clone(),
-        Credentials {
-            app_key: app.app_key.clone(),
-            app_secret: app.app_secret.clone(),
-            sign_secret: app.sign_secret.clone(),
-        },
-    );
-    client.max_retries = 0;
+    let client = t.sdk_client(&app);
     World {
         t,
         op,

@@ -2,7 +2,7 @@
 //! scopes explained in words; "my authorized apps" with revoke (the app's token stops at once);
 //! staff sub-accounts created from the page.
 
-use kaifang_sdk::{CallOptions, Client, Credentials, SignMethod, Transport};
+use kaifang_sdk::{CallOptions, SignMethod, Transport};
 use reqwest::StatusCode;
 
 use crate::common::*;
@@ -69,15 +69,7 @@ async fn merchants_revoke_apps_and_add_staff_from_their_page() {
     let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
     let merchant = t.merchant(&op).await;
     let token = test_user_token(&dev, &app, &merchant).await;
-    let mut client = Client::new(
-        t.base.clone(),
-        Credentials {
-            app_key: app.app_key.clone(),
-            app_secret: app.app_secret.clone(),
-            sign_secret: app.sign_secret.clone(),
-        },
-    );
-    client.max_retries = 0;
+    let client = t.sdk_client(&app);
     let opts = CallOptions {
         transport: Transport::Get,
         sign_method: Some(SignMethod::HmacSha256),

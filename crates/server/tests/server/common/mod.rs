@@ -99,6 +99,20 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// A kaifang-sdk client for `app` that does not retry, so tests see every answer.
+    pub fn sdk_client(&self, app: &AppFixture) -> kaifang_sdk::Client {
+        let mut client = kaifang_sdk::Client::new(
+            self.base.clone(),
+            kaifang_sdk::Credentials {
+                app_key: app.app_key.clone(),
+                app_secret: app.app_secret.clone(),
+                sign_secret: app.sign_secret.clone(),
+            },
+        );
+        client.max_retries = 0;
+        client
+    }
+
     fn actor(&self, account_id: i64, login: &str, password: &str, token: String) -> Actor {
         Actor {
             base: self.base.clone(),
