@@ -1,5 +1,6 @@
 // Starts a real `kaifang demo` on a free loopback port with a fresh data directory, and a
-// headless Debian Chromium driven by playwright-core. Screenshots go to e2e/output/.
+// headless Debian Chromium driven by playwright-core. Screenshots go to e2e/output/, named
+// after their test file.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,16 +49,35 @@ export async function launchBrowser() {
   });
 }
 
-let shot = 0;
-export async function screenshot(page, name) {
-  shot += 1;
-  await page.screenshot({ path: join(outputDir, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+/**
+ * A numbered screenshot taker for one test file: `screenshots('journey')` saves
+ * `journey-01-<name>.png`, `journey-02-…` in e2e/output/, so files never overwrite each other.
+ */
+export function screenshots(prefix) {
+  let shot = 0;
+  return async (page, name) => {
+    shot += 1;
+    const file = `${prefix}-${String(shot).padStart(2, '0')}-${name}.png`;
+    await page.screenshot({ path: join(outputDir, file), fullPage: true });
+  };
 }
 
-export async function logIn(page, base, login, password) {
-  await page.goto(`${base}/login`);
+/** Fills in and sends the log-in form on the page shown (the console's or the consent page's). */
+async function submitLogIn(page, login, password) {
   await page.fill('input[name=login]', login);
   await page.fill('input[name=password]', password);
-  await page.click('button.primary');
+  await page.click('form button.primary');
+}
+
+/** Logs in on the console's log-in page. */
+export async function logIn(page, base, login, password) {
+  await page.goto(`${base}/login`);
+  await submitLogIn(page, login, password);
   await page.waitForLoadState('load');
+}
+
+/** Logs in on the OAuth consent page shown, and waits for its approve button. */
+export async function logInToConsent(page, login, password) {
+  await submitLogIn(page, login, password);
+  await page.waitForSelector('button[value=approve]');
 }

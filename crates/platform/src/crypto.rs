@@ -160,7 +160,13 @@ pub fn random_digits(n: usize) -> String {
 
 /// The stored form of a token, code or session id: SHA-256, hex.
 pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    hex::encode(token_digest(token))
+}
+
+/// The SHA-256 of a token as bytes: what in-memory caches key tokens by (no hex string to
+/// build on every lookup, and no token kept in memory as it was sent).
+pub fn token_digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 /// Compares two secrets in constant time.

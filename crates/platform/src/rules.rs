@@ -57,6 +57,9 @@ pub struct PushRules {
     pub batch: usize,
     /// A claimed message is re-claimable after this if its node died (60 s).
     pub lease: Millis,
+    /// A PEM file of extra roots trusted for https push URLs, beside Mozilla's built-in ones
+    /// (none): for receivers behind a private CA.
+    pub tls_roots: Option<std::path::PathBuf>,
 }
 
 impl Default for PushRules {
@@ -72,6 +75,7 @@ impl Default for PushRules {
             endpoint_concurrency: 32,
             batch: 500,
             lease: MINUTE,
+            tls_roots: None,
         }
     }
 }

@@ -9,6 +9,11 @@ use std::sync::LazyLock;
 /// Rows per statement, largest first.
 pub const SIZES: [usize; 4] = [64, 16, 4, 1];
 
+/// Rows per message insert, largest first: 13 columns a row, and SQLite's driver looks every
+/// parameter's name up in a list as long as the statement's parameters (quadratic), so wide
+/// statements stay at 16 rows (208 parameters).
+pub const MESSAGE_SIZES: [usize; 3] = [16, 4, 1];
+
 fn placeholders(first: usize, rows: usize, cols: usize) -> String {
     (0..rows)
         .map(|r| {
@@ -38,9 +43,9 @@ pub static INSERT_ATTEMPTS: LazyLock<[String; 4]> = LazyLock::new(|| {
     })
 });
 
-/// `INSERT INTO push_messages` of `SIZES[i]` rows, returning `id, outbox_id, app_id`.
-pub static INSERT_MESSAGES: LazyLock<[String; 4]> = LazyLock::new(|| {
-    SIZES.map(|n| {
+/// `INSERT INTO push_messages` of `MESSAGE_SIZES[i]` rows, returning `id, outbox_id, app_id`.
+pub static INSERT_MESSAGES: LazyLock<[String; 3]> = LazyLock::new(|| {
+    MESSAGE_SIZES.map(|n| {
         format!(
             "INSERT INTO push_messages (app_id, outbox_id, event_id, event, biz_id, seller_id, payload, status,
                 drop_reason, next_attempt_at, lease_until, created_at, updated_at) VALUES {} RETURNING id, outbox_id, app_id",
@@ -67,9 +72,18 @@ pub static MARK_DISPATCHED: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// Splits `n` rows into statement sizes: indexes into [`SIZES`], largest first.
-pub fn plan(mut n: usize) -> Vec<usize> {
+pub fn plan(n: usize) -> Vec<usize> {
+    plan_in(&SIZES, n)
+}
+
+/// Splits `n` rows into message-insert sizes: indexes into [`MESSAGE_SIZES`], largest first.
+pub fn plan_messages(n: usize) -> Vec<usize> {
+    plan_in(&MESSAGE_SIZES, n)
+}
+
+fn plan_in(sizes: &[usize], mut n: usize) -> Vec<usize> {
     let mut out = Vec::new();
-    for (i, size) in SIZES.iter().enumerate() {
+    for (i, size) in sizes.iter().enumerate() {
         while n >= *size {
             out.push(i);
             n -= size;
@@ -99,6 +113,8 @@ mod tests {
         assert_eq!(plan(0), Vec::<usize>::new());
         assert_eq!(plan(85), vec![0, 1, 2, 3]);
         assert_eq!(plan(3), vec![3, 3, 3]);
+        assert_eq!(plan_messages(37), vec![0, 0, 1, 2]);
+        assert!(INSERT_MESSAGES[0].contains("$208)"));
         assert!(INSERT_ATTEMPTS[3].ends_with("VALUES ($1, $2, $3, $4, $5, $6)"));
         assert!(INSERT_ATTEMPTS[2].ends_with("($19, $20, $21, $22, $23, $24)"));
         assert!(MARK_DELIVERED.ends_with("$64, $65)"));

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use kaifang_platform::apps::AppState;
 use kaifang_platform::oauth::open_ids;
-use kaifang_platform::{Platform, Result};
+use kaifang_platform::{Error, Platform, Result};
 use kaifang_store::{Arg, Row, Tx, args};
 use serde_json::{Value, json};
 
@@ -35,6 +35,11 @@ pub enum Drop {
     NotSubscribed,
     /// The merchant did not grant the event's scope.
     ScopeNotGranted,
+    /// Not one of K4001's filters: the event could not be fanned out (its row is unreadable or
+    /// always fails); it was given up so that the events behind it flow. `last_error` says why.
+    FanOutFailed,
+    /// Not one of K4001's filters: the app was deleted while the message was pending.
+    AppDeleted,
 }
 
 impl Drop {
@@ -46,6 +51,8 @@ impl Drop {
             Drop::NotAuthorized => "authorization_ended",
             Drop::NotSubscribed => "event_not_subscribed",
             Drop::ScopeNotGranted => "scope_not_granted",
+            Drop::FanOutFailed => "fanout_failed",
+            Drop::AppDeleted => "app_deleted",
         }
     }
 }
@@ -86,8 +93,18 @@ impl OutboxEvent {
     }
 }
 
-/// The oldest events not yet fanned out.
-pub async fn pending(p: &Platform, limit: usize) -> Result<Vec<OutboxEvent>> {
+/// The oldest events not yet fanned out: those that could be read, and the ids of rows that
+/// could not (with why), which [`give_up_unreadable`] takes out of the way.
+#[derive(Debug, Default)]
+pub struct Pending {
+    /// Readable events, oldest first.
+    pub events: Vec<OutboxEvent>,
+    /// Rows that did not parse: (outbox id, why).
+    pub unreadable: Vec<(i64, String)>,
+}
+
+/// Reads up to `limit` events not yet fanned out.
+pub async fn pending(p: &Platform, limit: usize) -> Result<Pending> {
     let rows =
         p.db.fetch_all(
             "SELECT id, event, scope, biz_id, seller_id, buyer_id, info, created_at FROM outbox
@@ -95,7 +112,69 @@ pub async fn pending(p: &Platform, limit: usize) -> Result<Vec<OutboxEvent>> {
             &args![i64::try_from(limit).unwrap_or(500)],
         )
         .await?;
-    rows.iter().map(OutboxEvent::from_row).collect()
+    let mut out = Pending::default();
+    for r in &rows {
+        match OutboxEvent::from_row(r) {
+            Ok(e) => out.events.push(e),
+            Err(err) => out.unreadable.push((r.i64("id")?, err.message)),
+        }
+    }
+    Ok(out)
+}
+
+/// Marks an unreadable outbox row dispatched, so that it no longer blocks the outbox. Nothing
+/// can be sent for it: its apps are unknown; the caller logs it.
+pub async fn give_up_unreadable(p: &Platform, outbox_id: i64) -> Result<()> {
+    p.db.execute(
+        "UPDATE outbox SET dispatched_at = $1 WHERE id = $2 AND dispatched_at IS NULL",
+        &args![p.now(), outbox_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Gives up on an event whose fan-out keeps failing on its own: every related app gets a
+/// `dropped` message, with its K4001 filter when one applies and `fanout_failed` (and `why` as
+/// the last error) when it would have received it; the event is marked dispatched. A message
+/// that already exists for (event, app) is kept as it is.
+pub async fn give_up(p: &Platform, e: &OutboxEvent, why: &str) -> Result<()> {
+    let now = p.now();
+    let channels = channels(p).await?;
+    let candidates = candidates(p, e.seller_id, now).await?;
+    let mut tx = p.db.begin().await?;
+    for c in &candidates {
+        let reason = match judge(p, c, channels.get(&c.app_id), e) {
+            Err(drop) => drop,
+            Ok(_) => Drop::FanOutFailed,
+        };
+        let error = (reason == Drop::FanOutFailed).then_some(why);
+        tx.execute(
+            "INSERT INTO push_messages (app_id, outbox_id, event_id, event, biz_id, seller_id, payload, status,
+                drop_reason, last_error, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, '', 'dropped', $7, $8, $9, $10)
+             ON CONFLICT (outbox_id, app_id) DO NOTHING",
+            &args![
+                c.app_id,
+                e.id,
+                format!("{}_{}", c.app_id, e.id),
+                e.event.as_str(),
+                e.biz_id,
+                e.seller_id,
+                reason.as_str(),
+                error,
+                e.created_at,
+                now
+            ],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE outbox SET dispatched_at = $1 WHERE id = $2",
+        &args![now, e.id],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// An app as fan-out sees it.
@@ -201,8 +280,13 @@ pub async fn fan_out(
                         ),
                         None => None,
                     };
-                    let payload =
-                        envelope(e, &event_id, app_key, &seller_open, buyer_open.as_deref());
+                    let payload = checked_envelope(
+                        e,
+                        &event_id,
+                        app_key,
+                        &seller_open,
+                        buyer_open.as_deref(),
+                    )?;
                     let leased = admission.admits(c.app_id);
                     rows.push(args![
                         c.app_id,
@@ -225,8 +309,8 @@ pub async fn fan_out(
         }
     }
     let mut rest = rows.as_slice();
-    for size in batch::plan(rows.len()) {
-        let (chunk, tail) = rest.split_at(batch::SIZES[size]);
+    for size in batch::plan_messages(rows.len()) {
+        let (chunk, tail) = rest.split_at(batch::MESSAGE_SIZES[size]);
         rest = tail;
         let a: Vec<Arg> = chunk.iter().flat_map(|r| r.iter().cloned()).collect();
         for r in tx.fetch_all(&batch::INSERT_MESSAGES[size], &a).await? {
@@ -307,15 +391,38 @@ async fn open_id(
     Ok(v)
 }
 
-/// The message envelope (protocol-notes §4.2), openIds filled in for the app's developer.
-fn envelope(
+/// The message envelope (protocol-notes §4.2), openIds filled in for the app's developer, for
+/// an event whose info is known to be JSON (examples, the message test tool); fan-out uses
+/// [`checked_envelope`].
+pub fn envelope(
     e: &OutboxEvent,
     event_id: &str,
     app_key: &str,
     seller_open: &str,
     buyer_open: Option<&str>,
 ) -> String {
-    let mut info: Value = serde_json::from_str(&e.info).unwrap_or(Value::Null);
+    checked_envelope(e, event_id, app_key, seller_open, buyer_open).unwrap_or_else(|_| {
+        let mut blank = e.clone();
+        blank.info = "null".into();
+        checked_envelope(&blank, event_id, app_key, seller_open, buyer_open).unwrap_or_default()
+    })
+}
+
+/// [`envelope`], failing when the event's info is not JSON.
+pub fn checked_envelope(
+    e: &OutboxEvent,
+    event_id: &str,
+    app_key: &str,
+    seller_open: &str,
+    buyer_open: Option<&str>,
+) -> Result<String> {
+    // An event whose info is not JSON is corrupt: sending `"info":"null"` would be a lie.
+    let mut info: Value = serde_json::from_str(&e.info).map_err(|err| {
+        Error::invalid(format!(
+            "outbox event {} ({}) has an info that is not JSON: {err}",
+            e.id, e.event
+        ))
+    })?;
     if let Value::Object(map) = &mut info {
         if map.contains_key("openId") {
             map.insert("openId".into(), Value::from(seller_open));
@@ -324,7 +431,7 @@ fn envelope(
             map.insert("buyerOpenId".into(), Value::from(buyer_open.unwrap_or("")));
         }
     }
-    json!({
+    Ok(json!({
         "eventId": event_id,
         "bizId": e.biz_id,
         "userId": e.seller_id,
@@ -338,7 +445,7 @@ fn envelope(
         "status": 2,
         "updateTime": e.created_at,
     })
-    .to_string()
+    .to_string())
 }
 
 async fn channels(p: &Platform) -> Result<HashMap<i64, Channel>> {

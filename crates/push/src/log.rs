@@ -26,7 +26,9 @@ pub struct Message {
     /// `pending`, `delivered`, `failed` or `dropped`.
     pub status: String,
     /// For `dropped`: the filter that stopped it (`push_off`, `app_not_online`,
-    /// `authorization_ended`, `event_not_subscribed`, `scope_not_granted`).
+    /// `authorization_ended`, `event_not_subscribed`, `scope_not_granted`), or
+    /// `fanout_failed` (the event could not be turned into a message; `last_error` says why) or
+    /// `app_deleted` (the app was deleted while the message was pending).
     pub drop_reason: Option<String>,
     /// Attempts so far.
     pub attempts: i64,
@@ -76,7 +78,8 @@ pub struct Filter {
     pub limit: Option<i64>,
 }
 
-const STATUSES: &[&str] = &["pending", "delivered", "failed", "dropped"];
+/// Every message status, in the order of its life.
+pub const STATUSES: &[&str] = &["pending", "delivered", "failed", "dropped"];
 
 fn message(r: &Row) -> Result<Message> {
     Ok(Message {

@@ -123,10 +123,7 @@ pub async fn save(
     if let Some(url) = url {
         ssrf::check_url(Policy::for_sandbox(p.rules.sandbox), url).await?;
         let key = push_key(p, &app_key).await?;
-        let sender = Sender::new(
-            p.rules.push.timeout_ms,
-            Policy::for_sandbox(p.rules.sandbox),
-        );
+        let sender = Sender::for_platform(p)?;
         let outcome = sender.send(url, &key, TEST_MESSAGE).await;
         if !outcome.ok {
             return Err(Error::invalid(format!(

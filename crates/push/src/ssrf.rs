@@ -4,8 +4,12 @@
 //! re-resolves to an internal address after it was saved is refused too). Sandbox mode allows
 //! loopback (local receivers), nothing else internal.
 
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use hyper_util::client::legacy::connect::dns::Name;
 
 use kaifang_platform::{Error, Result};
 
@@ -85,17 +89,12 @@ pub async fn check_host(policy: Policy, host: &str, port: u16) -> Result<Vec<Soc
 
 /// Checks the shape of a push URL and where it resolves to.
 pub async fn check_url(policy: Policy, url: &str) -> Result<()> {
-    let parsed = reqwest::Url::parse(url)
+    let parsed = url::Url::parse(url)
         .map_err(|e| Error::invalid(format!("push URL is not a valid URL: {e}")))?;
-    match parsed.scheme() {
-        "http" => {}
-        // The push client has no TLS stack yet (the workspace's reqwest is built without one).
-        "https" => {
-            return Err(Error::invalid(
-                "https push URLs are not supported yet: use an http:// URL (the body is AES-encrypted with the push key)",
-            ));
-        }
-        _ => return Err(Error::invalid("push URL must start with http://")),
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::invalid(
+            "push URL must start with https:// or http://",
+        ));
     }
     let host = parsed
         .host_str()
@@ -105,7 +104,7 @@ pub async fn check_url(policy: Policy, url: &str) -> Result<()> {
             "push URL must not carry a user name or password",
         ));
     }
-    let port = parsed.port_or_known_default().unwrap_or(80);
+    let port = parsed.port_or_known_default().unwrap_or(443);
     check_host(policy, host, port).await.map(drop)
 }
 
@@ -114,21 +113,34 @@ pub async fn check_url(policy: Policy, url: &str) -> Result<()> {
 #[derive(Debug, Clone, Copy)]
 pub struct GuardedResolver(pub Policy);
 
-impl reqwest::dns::Resolve for GuardedResolver {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+type Resolving = Pin<
+    Box<dyn Future<Output = std::result::Result<std::vec::IntoIter<SocketAddr>, BoxError>> + Send>,
+>;
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl tower::Service<Name> for GuardedResolver {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = BoxError;
+    type Future = Resolving;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<std::result::Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Resolving {
         let policy = self.0;
         Box::pin(async move {
             let addrs = check_host(policy, name.as_str(), 0)
                 .await
-                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.message.into() })?;
-            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+                .map_err(|e| -> BoxError { e.message.into() })?;
+            Ok(addrs.into_iter())
         })
     }
 }
 
-/// A resolver for [`reqwest::ClientBuilder::dns_resolver`].
-pub fn resolver(policy: Policy) -> Arc<GuardedResolver> {
-    Arc::new(GuardedResolver(policy))
+/// A resolver for the push client's connector.
+pub fn resolver(policy: Policy) -> GuardedResolver {
+    GuardedResolver(policy)
 }
 
 #[cfg(test)]
@@ -177,6 +189,11 @@ mod tests {
         assert!(check_url(Policy::AllowLoopback, "ftp://x/").await.is_err());
         assert!(
             check_url(Policy::AllowLoopback, "https://127.0.0.1/")
+                .await
+                .is_ok()
+        );
+        assert!(
+            check_url(Policy::PublicOnly, "https://127.0.0.1/")
                 .await
                 .is_err()
         );

@@ -9,6 +9,10 @@
 //!   the QPS floor raised so nothing is rejected), called with a signed
 //!   `open.user.seller.get` for the demo merchant.
 //!
+//! `--scenario cursor-list` measures `open.order.cursor.list` instead (see [`cursor_list`]): a
+//! shop seeded with a million orders, each connection paging its own window by cursor, against
+//! a ceiling that sends the same page; it also samples the server's resident memory.
+//!
 //! The in-tree load generator keeps N HTTP/1.1 keep-alive connections (hyper) busy for a fixed
 //! time after a warm-up and records every latency. It prints req/s, server CPU µs per request,
 //! p50/p99 latency for each, and the ratios.
@@ -30,6 +34,21 @@ pub struct LoadSpec {
     pub connections: usize,
     /// Measured seconds (after one second of warm-up).
     pub seconds: u64,
+    /// Requests per second, all connections together, of the latency phase.
+    pub latency_rate: u64,
+}
+
+/// How the load generator sends.
+#[derive(Debug, Clone, Copy)]
+enum Pace {
+    /// Each connection sends its next request as soon as the last one is answered: the most
+    /// a server can do (throughput, CPU per request).
+    Saturate,
+    /// Requests are sent on a fixed schedule, `rate` per second in all: latency at a load the
+    /// server can carry. A request that waited for its connection is charged from its
+    /// scheduled time, so a stalled server pays for the requests it delayed (no coordinated
+    /// omission).
+    Rate(u64),
 }
 
 /// One target's figures.
@@ -178,26 +197,35 @@ impl Script for Fixed {
     }
 }
 
-/// Keeps `spec.connections` connections busy on `path`; returns figures for the server `pid`.
-async fn load(addr: &str, path: &str, pid: u32, spec: &LoadSpec) -> Result<Figures, String> {
+/// Loads `path` over `spec.connections` connections at `pace`; returns figures for the server
+/// `pid`.
+async fn load(
+    addr: &str,
+    path: &str,
+    pid: u32,
+    spec: &LoadSpec,
+    pace: Pace,
+) -> Result<Figures, String> {
     let scripts = (0..spec.connections)
         .map(|_| Box::new(Fixed(path.to_string())) as Box<dyn Script>)
         .collect();
-    load_scripted(addr, scripts, pid, spec, None).await
+    load_scripted(addr, scripts, pid, spec, pace, None).await
 }
 
-/// Keeps one connection per script busy; returns figures for the server `pid`, sampling its
-/// memory into `rss` while measuring when given.
+/// Keeps one connection per script busy at `pace`; returns figures for the server `pid`,
+/// sampling its memory into `rss` while measuring when given.
 async fn load_scripted(
     addr: &str,
     scripts: Vec<Box<dyn Script>>,
     pid: u32,
     spec: &LoadSpec,
+    pace: Pace,
     rss: Option<&mut Rss>,
 ) -> Result<Figures, String> {
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
+    let connections = scripts.len();
     for mut script in scripts {
         let mut send = connect(addr).await?;
         let addr = addr.to_string();
@@ -207,13 +235,32 @@ async fn load_scripted(
             let mut failures = 0u64;
             let mut previous: Option<Bytes> = None;
             let _ = Empty::<Bytes>::new();
+            let mut answered = Instant::now();
+            let mut schedule = match pace {
+                Pace::Saturate => None,
+                Pace::Rate(rate) => {
+                    let period = Duration::from_secs_f64(connections as f64 / rate.max(1) as f64);
+                    let mut tick = tokio::time::interval(period);
+                    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+                    Some(tick)
+                }
+            };
             while !stop.load(Ordering::Relaxed) {
                 let path = script.next_path(previous.as_deref());
                 let req = hyper::Request::get(path.as_str())
                     .header("host", addr.as_str())
                     .body(Full::new(Bytes::new()))
                     .expect("request");
-                let t = Instant::now();
+                let t = match schedule.as_mut() {
+                    // A request whose time came while this connection still waited for the
+                    // last answer is charged from its scheduled time; one the timer woke late
+                    // for (tokio's timer ticks in milliseconds) from when it was sent.
+                    Some(tick) => {
+                        let due = tick.tick().await.into_std();
+                        if due < answered { due } else { Instant::now() }
+                    }
+                    None => Instant::now(),
+                };
                 let Ok(resp) = send.send_request(req).await else {
                     failures += 1;
                     break;
@@ -222,7 +269,8 @@ async fn load_scripted(
                     failures += 1;
                     break;
                 };
-                let us = t.elapsed().as_micros() as u32;
+                answered = Instant::now();
+                let us = answered.duration_since(t).as_micros() as u32;
                 let b = body.to_bytes();
                 if measuring.load(Ordering::Relaxed) {
                     lat.push(us);
@@ -322,11 +370,21 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         .strip_prefix("LISTEN ")
         .ok_or("no LISTEN line")?
         .to_string();
+    let ceiling_path = "/open/user/seller/get";
+    let ceiling_pid = ceiling.0.id();
     let ceiling_figs = rt.block_on(load(
         &ceiling_addr,
-        "/open/user/seller/get",
-        ceiling.0.id(),
+        ceiling_path,
+        ceiling_pid,
         spec,
+        Pace::Saturate,
+    ))?;
+    let ceiling_paced = rt.block_on(load(
+        &ceiling_addr,
+        ceiling_path,
+        ceiling_pid,
+        spec,
+        Pace::Rate(spec.latency_rate),
     ))?;
     drop(ceiling);
 
@@ -376,7 +434,14 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         .as_millis() as i64;
     let creds = kaifang_sdk_params(&app_key, &sign_secret, &token, ts);
     let path = format!("/open/user/seller/get?{creds}");
-    let gateway_figs = rt.block_on(load(&addr, &path, server.0.id(), spec))?;
+    let gateway_figs = rt.block_on(load(&addr, &path, server.0.id(), spec, Pace::Saturate))?;
+    let gateway_paced = rt.block_on(load(
+        &addr,
+        &path,
+        server.0.id(),
+        spec,
+        Pace::Rate(spec.latency_rate),
+    ))?;
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -387,19 +452,28 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         );
     };
     println!(
-        "kaifang bench gateway: {} connections, {} s measured after 1 s warm-up, loopback keep-alive",
+        "kaifang bench gateway: {} connections, {} s measured after 1 s warm-up per phase, loopback keep-alive",
         spec.connections, spec.seconds
     );
+    println!("saturated (each connection sends again as soon as it is answered):");
     report("ceiling", &ceiling_figs);
     report("gateway", &gateway_figs);
     println!(
-        "ratio     CPU/req gateway/ceiling = {:.2}x (bar <= 1.6x)   req/s gateway/ceiling = {:.2}x (bar >= 0.62x)   gateway p99 = {:.2} ms (bar < 2 ms)",
+        "paced at {} req/s (latency from each request's scheduled time):",
+        spec.latency_rate
+    );
+    report("ceiling", &ceiling_paced);
+    report("gateway", &gateway_paced);
+    println!(
+        "ratio     CPU/req gateway/ceiling = {:.2}x (bar <= 1.6x)   req/s gateway/ceiling = {:.2}x (bar >= 0.62x)   gateway p99 at {} req/s = {:.2} ms (bar < 2 ms)",
         gateway_figs.cpu_us_per_req / ceiling_figs.cpu_us_per_req.max(f64::MIN_POSITIVE),
         gateway_figs.rps / ceiling_figs.rps.max(f64::MIN_POSITIVE),
-        gateway_figs.p99_us as f64 / 1000.0
+        spec.latency_rate,
+        gateway_paced.p99_us as f64 / 1000.0
     );
-    if gateway_figs.failures > 0 {
-        return Err(format!("{} gateway calls failed", gateway_figs.failures));
+    let failures = gateway_figs.failures + gateway_paced.failures;
+    if failures > 0 {
+        return Err(format!("{failures} gateway calls failed"));
     }
     Ok(())
 }
@@ -663,6 +737,7 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
         scripts,
         server.0.id(),
         spec,
+        Pace::Saturate,
         Some(&mut rss),
     ))?;
     drop(server);
@@ -695,6 +770,7 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
         "/open/order/cursor/list",
         ceiling.0.id(),
         spec,
+        Pace::Saturate,
     ))?;
     drop(ceiling);
     if temporary {

@@ -81,6 +81,8 @@ pub struct RuleSettings {
     pub push_poll_ms: Option<u64>,
     /// Requests in flight per push endpoint (32).
     pub push_endpoint_concurrency: Option<usize>,
+    /// A PEM file of extra roots trusted for https push URLs (none: Mozilla's roots only).
+    pub push_tls_roots: Option<std::path::PathBuf>,
     /// OAuth code lifetime in seconds (120).
     pub oauth_code_ttl_secs: Option<i64>,
     /// Access-token lifetime in seconds (172800).
@@ -275,6 +277,7 @@ impl Settings {
                 .push_endpoint_concurrency
                 .unwrap_or(d.endpoint_concurrency)
                 .max(1),
+            tls_roots: r.push_tls_roots.clone(),
             ..d
         }
     }

@@ -34,6 +34,7 @@ pub struct Server {
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     push: Option<kaifang_push::Worker>,
+    gateway: Arc<gateway::Gateway>,
 }
 
 impl Server {
@@ -42,7 +43,8 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, finishes in-flight requests, closes the database.
+    /// Stops accepting, finishes in-flight requests, writes the last call statistics and
+    /// quota usage, closes the database.
     pub async fn stop(mut self) {
         if let Some(w) = self.push.take() {
             w.stop().await;
@@ -51,12 +53,38 @@ impl Server {
             let _ = tx.send(());
         }
         let _ = (&mut self.task).await;
+        self.gateway.recorder.flush().await;
         self.platform.db.close().await;
     }
 
-    /// Waits until the server stops (it stops on Ctrl-C or SIGTERM when started by the binary).
-    pub async fn wait(self) -> std::io::Result<()> {
-        self.task.await.map_err(std::io::Error::other)?
+    /// Stops the push worker alone, the HTTP side serving on (what [`Server::stop`] does first).
+    pub async fn stop_push(&mut self) {
+        if let Some(w) = self.push.take() {
+            w.stop().await;
+        }
+    }
+
+    /// Serves until `signal` completes (Ctrl-C or SIGTERM in the binary), then stops as
+    /// [`Server::stop`] does, so the last second of call statistics is written too.
+    pub async fn run_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let stopped = tokio::select! {
+            served = &mut self.task => Some(served),
+            () = signal => None,
+        };
+        match stopped {
+            Some(served) => {
+                self.gateway.recorder.flush().await;
+                served.map_err(std::io::Error::other)?
+            }
+            None => {
+                tracing::info!("shutting down");
+                self.stop().await;
+                Ok(())
+            }
+        }
     }
 }
 
@@ -170,6 +198,8 @@ fn load_or_create_vault_key(dir: &std::path::Path) -> Result<Vault, StartError> 
 
 /// Starts serving on `settings.listen` with the given clock.
 pub async fn start(settings: &Settings, clock: Arc<Clock>) -> Result<Server, StartError> {
+    // One TLS provider in the whole process: ring.
+    kaifang_push::tls::install_default_provider();
     let platform = Arc::new(open_platform(settings, clock).await?);
     serve(settings, platform).await
 }
@@ -183,7 +213,8 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
         .local_addr()
         .map_err(|e| StartError::Listen(settings.listen, e))?;
     let ctx = http::Ctx::new(platform.clone(), telemetry::metrics_handle());
-    let router = http::router(ctx);
+    let gateway = Arc::new(gateway::Gateway::new(platform.clone()));
+    let router = http::router(ctx, gateway.clone());
     let push = kaifang_push::Worker::start(platform.clone())
         .await
         .map_err(|e| StartError::Config(format!("push worker: {}", e.message)))?;
@@ -205,5 +236,6 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
         shutdown: Some(tx),
         task,
         push: Some(push),
+        gateway,
     })
 }

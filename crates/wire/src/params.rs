@@ -89,6 +89,13 @@ fn hex_value(b: u8) -> Option<u8> {
 
 /// Decodes one form component: `+` is a space, `%XX` a byte; anything else is kept as is.
 fn decode_component(raw: &[u8]) -> Result<String, DecodeFault> {
+    // Most components (appkey, method, version, timestamp, sign...) need no decoding: check
+    // and copy them whole instead of rebuilding them byte by byte.
+    if !raw.iter().any(|&b| b == b'+' || b == b'%') {
+        return std::str::from_utf8(raw)
+            .map(str::to_owned)
+            .map_err(|_| DecodeFault::NotUtf8);
+    }
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while let Some(&b) = raw.get(i) {

@@ -11,6 +11,8 @@
 //! `openId` and `buyerOpenId` differ per developer, so the outbox stores them as empty strings
 //! and keeps `seller_id` / `buyer_id` on the row; the push worker fills them in per app.
 
+pub mod example;
+
 use kaifang_store::{Tx, args};
 use serde_json::Value;
 

@@ -83,7 +83,7 @@ fn form_page(lang: Lang, next: Next, signup: bool) -> Response {
     };
     let title = lang.t(if signup { "signup" } else { "login" });
     let page = LoginPage {
-        chrome: flash.chrome(lang, title, None, token.clone()),
+        chrome: flash.anonymous(lang, title, token.clone()),
         next: safe_next(next.next.as_deref()).unwrap_or_default(),
         signup,
     };

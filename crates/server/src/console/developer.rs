@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use kaifang_platform::accounts::{Role, authenticate};
 use kaifang_platform::apps::credentials::{self, AppCredentials, SecretKind};
@@ -13,10 +14,13 @@ use kaifang_platform::developers::{
     self, Administrator, Developer, DeveloperRole, Enterprise, LegalPerson, ProfileInput,
 };
 use kaifang_platform::notifications::{self, Notification};
+use kaifang_platform::oauth::{authorizations, authorize_url, tokens};
 use kaifang_platform::scopes::{SCOPES, Scope};
 use serde::Deserialize;
 
+use super::format::{datetime, no_store};
 use super::session::Viewer;
+use super::tools::{TestUserOption, test_user_options};
 use super::{Chrome, Flash, failure, notice, render};
 use crate::http::Ctx;
 
@@ -68,15 +72,16 @@ impl HomePage {
     }
 }
 
-fn role_texts() -> Vec<(&'static str, &'static str, &'static str)> {
+fn role_texts(lang: super::i18n::Lang) -> Vec<(&'static str, &'static str, &'static str)> {
     DeveloperRole::ALL
         .into_iter()
-        .map(|r| match r {
-            DeveloperRole::ThirdParty => (r.as_str(), "第三方开发者 / Third-party ISV", "企业开发者，开发服务市场应用，商家订购后授权；不可为商家。An enterprise selling service-market apps; merchants authorize by ordering."),
-            DeveloperRole::Merchant => (r.as_str(), "商家开发者 / Merchant developer", "商家为自有店铺开发商家后台应用，授权用户名单内的商家可授权。A merchant building an app for its own shops."),
-            DeveloperRole::Distributor => (r.as_str(), "快分销团长 / Distribution leader", "开发快分销应用。Builds distribution apps."),
-            DeveloperRole::Affiliate => (r.as_str(), "快赚客 / Affiliate", "开发快赚客应用。Builds affiliate apps."),
-            DeveloperRole::Partner => (r.as_str(), "平台合作伙伴 / Platform partner", "受邀的平台对接应用。Platform integrations, by invitation."),
+        .map(|r| {
+            let key = r.as_str();
+            (
+                key,
+                lang.t(&format!("role.{key}.title")),
+                lang.t(&format!("role.{key}.text")),
+            )
         })
         .collect()
 }
@@ -94,16 +99,12 @@ pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Fl
     let notifications = notifications::list(p, viewer.account.id)
         .await
         .unwrap_or_default();
-    let chrome = flash.chrome(
-        viewer.lang,
-        viewer.lang.t("onboarding"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let viewer_lang = viewer.lang;
+    let chrome = flash.chrome(&viewer, viewer.lang.t("onboarding"));
     render(&HomePage {
         chrome,
         developer,
-        roles: role_texts(),
+        roles: role_texts(viewer_lang),
         agreement_version: p.rules.agreement_version.clone(),
         notifications: notifications.into_iter().take(10).collect(),
     })
@@ -148,11 +149,11 @@ pub async fn onboarding(
     let result = match f.step.as_str() {
         "enroll" => developers::enroll_merchant(p, a, &f.email)
             .await
-            .map(|_| "已开始入驻 / Enrolled"),
+            .map(|_| "done.enrolled"),
         "accept" if f.agree == "yes" => {
             developers::accept_agreement(p, a, &p.rules.agreement_version)
                 .await
-                .map(|_| "已同意协议 / Agreement accepted")
+                .map(|_| "done.agreement")
         }
         "accept" => Err(kaifang_platform::Error::invalid(
             "tick the box to accept the agreement",
@@ -177,17 +178,15 @@ pub async fn onboarding(
             };
             let saved = developers::save_profile(p, a, &input).await;
             match (saved, f.step.as_str()) {
-                (Ok(_), "submit") => developers::submit(p, a)
-                    .await
-                    .map(|_| "已提交审核 / Submitted for review"),
-                (Ok(_), _) => Ok("已保存 / Saved"),
+                (Ok(_), "submit") => developers::submit(p, a).await.map(|_| "done.submitted"),
+                (Ok(_), _) => Ok("done.saved"),
                 (Err(e), _) => Err(e),
             }
         }
         _ => Err(kaifang_platform::Error::invalid("unknown step")),
     };
     match result {
-        Ok(msg) => notice("/console", msg),
+        Ok(msg) => notice("/console", viewer.lang.t(msg)),
         Err(e) => failure("/console", &e.message),
     }
 }
@@ -222,12 +221,7 @@ pub async fn apps(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Fl
     } else {
         vec![]
     };
-    let chrome = flash.chrome(
-        viewer.lang,
-        viewer.lang.t("nav.apps"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, viewer.lang.t("nav.apps"));
     render(&AppsPage {
         chrome,
         apps,
@@ -273,7 +267,7 @@ pub async fn create_app(
     match apps::create(&ctx.platform, &viewer.account, &input).await {
         Ok(app) => notice(
             &format!("/console/apps/{}", app.id),
-            "应用已提交审核 / App submitted for review",
+            viewer.lang.t("done.app_submitted"),
         ),
         Err(e) => failure("/console/apps", &e.message),
     }
@@ -286,10 +280,50 @@ struct AppPage {
     app: App,
     packages: Vec<AppPackage>,
     missing: Vec<&'static Scope>,
-    test_users: Vec<AppUser>,
+    test_users: Vec<TestUserOption>,
     authorized_users: Vec<AppUser>,
     secrets: Option<AppCredentials>,
     events: Vec<&'static str>,
+    auth_link: Option<String>,
+    max_test_users: usize,
+    shown: Option<Shown>,
+    tab: &'static str,
+}
+
+impl AppPage {
+    fn shown_for(&self, user_id: &i64) -> Option<&Shown> {
+        self.shown.as_ref().filter(|s| s.user_id == *user_id)
+    }
+}
+
+/// A test user's fresh code or token, shown once on the response to the button (刷新code,
+/// 复制token), never put in a URL.
+struct Shown {
+    user_id: i64,
+    /// `code` or `token`.
+    kind: &'static str,
+    value: String,
+    /// When it stops working.
+    until: String,
+}
+
+/// What only the response to a button shows.
+#[derive(Default)]
+enum Reveal {
+    #[default]
+    Nothing,
+    Secrets(AppCredentials),
+    TestUser(Shown),
+}
+
+/// `scheme://host` of the request, for links people copy (the authorization link).
+fn origin(headers: &HeaderMap) -> String {
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| *v == "https" || *v == "http")
+        .unwrap_or("http");
+    format!("{proto}://{}", crate::gateway::tester::host_of(headers))
 }
 
 async fn app_page(
@@ -297,13 +331,14 @@ async fn app_page(
     viewer: Viewer,
     id: &str,
     flash: Flash,
-    secrets: Option<AppCredentials>,
+    origin: &str,
+    reveal: Reveal,
 ) -> Response {
     let p = &ctx.platform;
     let a = &viewer.account;
-    let app = match apps::owned(p, a, id).await {
+    let app = match super::owned_app(ctx, &viewer, id).await {
         Ok(app) => app,
-        Err(e) => return failure("/console/apps", &e.message),
+        Err(r) => return r,
     };
     let key = app.id.to_string();
     let packages = packages::list(p, a, &key).await.unwrap_or_default();
@@ -311,9 +346,20 @@ async fn app_page(
         .iter()
         .filter(|s| !packages.iter().any(|x| x.scope == s.name))
         .collect();
-    let test_users = users::list(p, a, &key, UserList::Test)
-        .await
-        .unwrap_or_default();
+    let test_users = test_user_options(p, a, &app).await;
+    let auth_link = match (&app.app_key, app.state.has_credentials()) {
+        (Some(app_key), true) => {
+            let scopes = packages::granted(p, app.id).await.unwrap_or_default();
+            Some(authorize_url(
+                origin,
+                app_key,
+                &scopes,
+                &app.callback_url,
+                "test",
+            ))
+        }
+        _ => None,
+    };
     let authorized_users = users::list(p, a, &key, UserList::Authorized)
         .await
         .unwrap_or_default();
@@ -324,27 +370,39 @@ async fn app_page(
         AppState::Deleted => vec![],
         _ => vec!["delete"],
     };
-    let chrome = flash.chrome(viewer.lang, &app.name, Some(viewer.account), viewer.csrf);
-    render(&AppPage {
+    let chrome = flash.chrome(&viewer, &app.name);
+    let (secrets, shown) = match reveal {
+        Reveal::Nothing => (None, None),
+        Reveal::Secrets(c) => (Some(c), None),
+        Reveal::TestUser(s) => (None, Some(s)),
+    };
+    let secret_shown = secrets.is_some() || shown.is_some();
+    let page = render(&AppPage {
         chrome,
         app,
         packages,
         missing,
         test_users,
         authorized_users,
-        secrets,
         events,
-    })
+        auth_link,
+        max_test_users: p.rules.max_test_users,
+        tab: "overview",
+        secrets,
+        shown,
+    });
+    if secret_shown { no_store(page) } else { page }
 }
 
 /// `GET /console/apps/{id}`.
 pub async fn app(
     State(ctx): State<Ctx>,
     viewer: Viewer,
+    headers: HeaderMap,
     Path(id): Path<String>,
     Query(flash): Query<Flash>,
 ) -> Response {
-    app_page(&ctx, viewer, &id, flash, None).await
+    app_page(&ctx, viewer, &id, flash, &origin(&headers), Reveal::Nothing).await
 }
 
 /// One of the app page's forms.
@@ -365,6 +423,7 @@ pub struct AppAction {
 pub async fn app_action(
     State(ctx): State<Ctx>,
     viewer: Viewer,
+    headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<AppAction>,
 ) -> Response {
@@ -388,55 +447,119 @@ pub async fn app_action(
                 credentials::reveal(p, &a, &id).await
             };
             return match shown.await {
-                Ok(c) => app_page(&ctx, viewer, &id, Flash::default(), Some(c)).await,
+                Ok(c) => {
+                    let origin = origin(&headers);
+                    app_page(
+                        &ctx,
+                        viewer,
+                        &id,
+                        Flash::default(),
+                        &origin,
+                        Reveal::Secrets(c),
+                    )
+                    .await
+                }
                 Err(e) => failure(&back, &e.message),
             };
         }
+        "refresh_code" | "issue_token" => {
+            // Like the secrets: shown on this response only.
+            let uid = match user_id() {
+                Ok(u) => u,
+                Err(e) => return failure(&back, &e.message),
+            };
+            let now = p.now();
+            let shown = if f.action == "refresh_code" {
+                tokens::test_user_code(p, &a, &id, uid)
+                    .await
+                    .map(|code| Shown {
+                        user_id: uid,
+                        kind: "code",
+                        value: code,
+                        until: datetime(p, now + p.rules.oauth.code_ttl),
+                    })
+            } else {
+                tokens::test_user_token(p, &a, &id, uid)
+                    .await
+                    .map(|t| Shown {
+                        user_id: uid,
+                        kind: "token",
+                        value: t.access_token,
+                        until: datetime(p, now + t.expires_in * 1000),
+                    })
+            };
+            return match shown {
+                Ok(s) => {
+                    let origin = origin(&headers);
+                    let flash = Flash {
+                        notice: Some(
+                            viewer
+                                .lang
+                                .t(if s.kind == "code" {
+                                    "test_users.code_done"
+                                } else {
+                                    "test_users.token_done"
+                                })
+                                .to_string(),
+                        ),
+                        error: None,
+                    };
+                    app_page(&ctx, viewer, &id, flash, &origin, Reveal::TestUser(s)).await
+                }
+                Err(e) => failure(&back, &e.message),
+            };
+        }
+        "end_authorization" => match user_id() {
+            Ok(u) => authorizations::end_test_authorization(p, &a, &id, u)
+                .await
+                .map(|_| "done.authorization_ended"),
+            Err(e) => Err(e),
+        },
         "rotate_app_secret" => credentials::rotate(p, &a, &id, SecretKind::AppSecret)
             .await
-            .map(|_| "appSecret 已重置 / rotated"),
+            .map(|_| "done.app_secret_rotated"),
         "rotate_sign_secret" => credentials::rotate(p, &a, &id, SecretKind::SignSecret)
             .await
-            .map(|_| "signSecret 已重置 / rotated"),
+            .map(|_| "done.sign_secret_rotated"),
         "apply_package" => packages::apply(p, &a, &id, &f.scope, opt(&f.reason).as_deref())
             .await
-            .map(|_| "已申请 / Applied"),
+            .map(|_| "done.applied"),
         "add_test_user" => match user_id() {
             Ok(u) => users::add(p, &a, &id, UserList::Test, u)
                 .await
-                .map(|_| "已添加 / Added"),
+                .map(|_| "done.added"),
             Err(e) => Err(e),
         },
         "remove_test_user" => match user_id() {
             Ok(u) => users::remove(p, &a, &id, UserList::Test, u)
                 .await
-                .map(|()| "已移除 / Removed"),
+                .map(|()| "done.removed"),
             Err(e) => Err(e),
         },
         "add_authorized_user" => match user_id() {
             Ok(u) => users::add(p, &a, &id, UserList::Authorized, u)
                 .await
-                .map(|_| "已添加 / Added"),
+                .map(|_| "done.added"),
             Err(e) => Err(e),
         },
         "remove_authorized_user" => match user_id() {
             Ok(u) => users::remove(p, &a, &id, UserList::Authorized, u)
                 .await
-                .map(|()| "已移除 / Removed"),
+                .map(|()| "done.removed"),
             Err(e) => Err(e),
         },
         "lifecycle" => {
             match serde_json::from_value::<AppEvent>(serde_json::Value::String(f.event.clone())) {
                 Ok(ev) => apps::developer_step(p, &a, &id, ev)
                     .await
-                    .map(|_| "已更新 / Updated"),
+                    .map(|_| "done.updated"),
                 Err(_) => Err(kaifang_platform::Error::invalid("unknown lifecycle step")),
             }
         }
         _ => Err(kaifang_platform::Error::invalid("unknown action")),
     };
     match result {
-        Ok(msg) => notice(&back, msg),
+        Ok(msg) => notice(&back, viewer.lang.t(msg)),
         Err(e) => failure(&back, &e.message),
     }
 }

@@ -8,6 +8,7 @@ use kaifang_platform::accounts::{self, Account, Role};
 use kaifang_platform::oauth::authorizations::{self, Authorization, AuthorizationStatus};
 use serde::Deserialize;
 
+use super::format::LocalTime;
 use super::session::Viewer;
 use super::{Chrome, Flash, failure, notice, render};
 use crate::http::Ctx;
@@ -19,6 +20,7 @@ struct MerchantPage {
     staff: Vec<Account>,
     is_main: bool,
     authorizations: Vec<Authorization>,
+    time: LocalTime,
 }
 
 impl MerchantPage {
@@ -32,16 +34,43 @@ impl MerchantPage {
             AuthorizationStatus::Expired => "deleted",
         }
     }
+    /// The status in words.
+    fn status_label(&self, a: &Authorization) -> &'static str {
+        self.chrome.t(match a.status {
+            AuthorizationStatus::Active => "merchant.auth.active",
+            AuthorizationStatus::Revoked => "merchant.auth.revoked",
+            AuthorizationStatus::Expired => "merchant.auth.expired",
+        })
+    }
+    /// Why the merchant could authorize, in words.
+    fn source_label(&self, a: &Authorization) -> &'static str {
+        self.chrome
+            .t(&format!("merchant.source.{}", a.source.as_str()))
+    }
+    /// The granted packages by their names.
+    fn scope_titles(&self, a: &Authorization) -> Vec<&'static str> {
+        a.scopes
+            .iter()
+            .map(|s| self.chrome.lang.scope_title(s))
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
+    fn date(&self, ms: &i64) -> String {
+        self.time.datetime(*ms)
+    }
+    fn ends(&self, a: &Authorization) -> String {
+        a.revoked_at.or(a.expires_at).map_or_else(
+            || self.chrome.t("merchant.no_end").to_string(),
+            |ms| self.time.datetime(ms),
+        )
+    }
 }
 
 /// `GET /merchant`.
 pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Flash>) -> Response {
     let is_main = viewer.account.role == Role::Merchant;
     if !is_main && viewer.account.role != Role::Staff {
-        return super::error_page(
-            viewer.lang,
-            "merchant pages are for merchants and their staff",
-        );
+        return super::error_page(viewer.lang, viewer.lang.t("merchant.only"));
     }
     let p = &ctx.platform;
     let (staff, authorizations) = if is_main {
@@ -56,17 +85,13 @@ pub async fn home(State(ctx): State<Ctx>, viewer: Viewer, Query(flash): Query<Fl
     } else {
         (vec![], vec![])
     };
-    let chrome = flash.chrome(
-        viewer.lang,
-        viewer.lang.t("nav.merchant"),
-        Some(viewer.account),
-        viewer.csrf,
-    );
+    let chrome = flash.chrome(&viewer, viewer.lang.t("nav.merchant"));
     render(&MerchantPage {
         chrome,
         staff,
         is_main,
         authorizations,
+        time: LocalTime::of(p),
     })
 }
 
@@ -105,7 +130,7 @@ pub async fn action(
         _ => Err(kaifang_platform::Error::invalid("unknown action")),
     };
     match result {
-        Ok(()) => notice("/merchant", "已保存 / Saved"),
+        Ok(()) => notice("/merchant", viewer.lang.t("done.saved")),
         Err(e) => failure("/merchant", &e.message),
     }
 }

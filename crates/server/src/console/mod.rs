@@ -6,11 +6,19 @@
 //! reload never repeats an action. Every form carries a CSRF token.
 
 mod admin;
+pub mod admin_dashboard;
 mod auth;
+pub mod charts;
 mod developer;
+pub mod docs;
 pub mod i18n;
 mod merchant;
 pub mod session;
+// Developer tools and app operations pages.
+mod format;
+mod push;
+mod tools;
+mod traffic;
 
 use askama::Template;
 use axum::Router;
@@ -43,6 +51,41 @@ pub fn routes() -> Router<Ctx> {
         .route("/admin/decide", post(admin::decide))
         .route("/merchant", get(merchant::home))
         .route("/merchant/action", post(merchant::action))
+        .route("/docs", get(docs::index))
+        .route("/docs/start", get(docs::start))
+        .route("/docs/api/{method}", get(docs::api))
+        .route("/docs/events", get(docs::events))
+        .route("/docs/events/{name}", get(docs::event))
+        .route("/docs/errors", get(docs::errors))
+        .route("/docs/carriers", get(docs::carriers))
+        .route("/admin/dashboard", get(admin_dashboard::page))
+        .route("/admin/developers", get(admin::developers_page))
+        .route("/admin/apps", get(admin::apps_page))
+        .route("/admin/apps/{id}", get(admin::app_page))
+        .route("/admin/apps/{id}/traffic", post(admin::set_traffic))
+        // Developer tools and app operations pages.
+        .route("/assets/console.js", get(script))
+        .route(
+            "/console/tools/api",
+            get(tools::api_page).post(tools::api_send),
+        )
+        .route(
+            "/console/tools/message",
+            get(tools::message_page).post(tools::message_send),
+        )
+        .route(
+            "/console/apps/{id}/push",
+            get(push::settings_page).post(push::settings_action),
+        )
+        .route(
+            "/console/apps/{id}/messages",
+            get(push::messages_page).post(push::messages_action),
+        )
+        .route(
+            "/console/apps/{id}/traffic",
+            get(traffic::traffic_page).post(traffic::reset),
+        )
+        .route("/console/apps/{id}/dashboard", get(traffic::dashboard_page))
 }
 
 async fn stylesheet() -> Response {
@@ -52,6 +95,17 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
         include_str!("../../assets/console.css"),
+    )
+        .into_response()
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../assets/console.js"),
     )
         .into_response()
 }
@@ -70,6 +124,9 @@ pub struct Chrome {
     pub notice: Option<String>,
     /// An error message from the previous action.
     pub error: Option<String>,
+    /// Whether the viewer holds a developer profile (a developer, or a merchant who enrolled as
+    /// one): the navigation shows the developer's links only then.
+    pub developer: bool,
 }
 
 impl Chrome {
@@ -104,14 +161,27 @@ pub struct Flash {
 }
 
 impl Flash {
-    fn chrome(self, lang: Lang, title: &str, account: Option<Account>, csrf: String) -> Chrome {
+    /// The chrome of a page for a logged-in viewer.
+    fn chrome(self, viewer: &session::Viewer, title: &str) -> Chrome {
+        Chrome {
+            account: Some(viewer.account.clone()),
+            csrf: viewer.csrf.clone(),
+            developer: viewer.developer,
+            ..self.anonymous(viewer.lang, title, String::new())
+        }
+    }
+
+    /// The chrome of a page shown to nobody in particular (before log-in, or an error); its
+    /// forms carry `csrf`.
+    pub fn anonymous(self, lang: Lang, title: &str, csrf: String) -> Chrome {
         Chrome {
             lang,
             title: title.to_string(),
-            account,
+            account: None,
             csrf,
             notice: self.notice,
             error: self.error,
+            developer: false,
         }
     }
 }
@@ -129,6 +199,17 @@ pub fn render(t: &impl Template) -> Response {
                 .into_response()
         }
     }
+}
+
+/// The viewer's own app by id or appKey, or a redirect to the app list saying why not.
+async fn owned_app(
+    ctx: &Ctx,
+    viewer: &session::Viewer,
+    id: &str,
+) -> Result<kaifang_platform::apps::App, Response> {
+    kaifang_platform::apps::owned(&ctx.platform, &viewer.account, id)
+        .await
+        .map_err(|e| failure("/console/apps", &e.message))
 }
 
 /// Percent-encodes a query value.
@@ -159,14 +240,11 @@ struct MessagePage {
 
 /// A bare error page.
 pub fn error_page(lang: Lang, message: &str) -> Response {
-    let chrome = Chrome {
-        lang,
-        title: "Error".into(),
-        account: None,
-        csrf: String::new(),
+    let chrome = Flash {
         notice: None,
         error: Some(message.to_string()),
-    };
+    }
+    .anonymous(lang, lang.t("error"), String::new());
     let mut r = render(&MessagePage { chrome });
     *r.status_mut() = StatusCode::BAD_REQUEST;
     r
@@ -174,11 +252,5 @@ pub fn error_page(lang: Lang, message: &str) -> Response {
 
 /// The forms' CSRF field is wrong: the page was stale or forged.
 pub fn bad_csrf(lang: Lang) -> Response {
-    error_page(
-        lang,
-        match lang {
-            Lang::Zh => "页面已过期，请刷新后重试",
-            Lang::En => "this page has expired; reload it and try again",
-        },
-    )
+    error_page(lang, lang.t("page_expired"))
 }

@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use kaifang_platform::accounts::{self, Account, Role};
-use kaifang_platform::crypto;
+use kaifang_platform::{crypto, developers};
 
 use super::i18n::Lang;
 use crate::http::Ctx;
@@ -32,6 +32,9 @@ pub struct Viewer {
     pub csrf: String,
     /// Language.
     pub lang: Lang,
+    /// Whether the account holds a developer profile: every developer, and a merchant who
+    /// enrolled as a merchant developer.
+    pub developer: bool,
 }
 
 impl Viewer {
@@ -69,11 +72,21 @@ impl FromRequestParts<Ctx> for Viewer {
             return Err(to_login());
         };
         match accounts::session_account(&ctx.platform, token).await {
-            Ok(Some((account, csrf))) => Ok(Viewer {
-                account,
-                csrf,
-                lang,
-            }),
+            Ok(Some((account, csrf))) => {
+                let developer = match account.role {
+                    Role::Developer => true,
+                    Role::Merchant => developers::find_of_account(&ctx.platform, account.id)
+                        .await
+                        .is_ok_and(|d| d.is_some()),
+                    Role::Operator | Role::Staff => false,
+                };
+                Ok(Viewer {
+                    account,
+                    csrf,
+                    lang,
+                    developer,
+                })
+            }
             Ok(None) => Err(to_login()),
             Err(e) => Err(super::error_page(lang, &e.message)),
         }

@@ -143,7 +143,7 @@ async fn load_app(p: &Platform, appkey: &str) -> Result<Option<AppEntry>> {
 /// authorization's end are re-checked against the clock on every call.
 #[derive(Default)]
 pub struct TokenCache {
-    map: Sharded<String, Arc<AccessGrant>>,
+    map: Sharded<[u8; 32], Arc<AccessGrant>>,
 }
 
 /// A token lookup's outcome, with the grant shared.
@@ -162,9 +162,9 @@ impl TokenCache {
     /// Checks a token; reads the database only on a miss. Returns whether it was a hit.
     pub async fn check(&self, p: &Platform, token: &str) -> Result<(Token, bool)> {
         let generation = p.generation();
-        let key = kaifang_platform::crypto::token_hash(token);
+        let key = kaifang_platform::crypto::token_digest(token);
         let now = p.now();
-        if let Some(grant) = self.map.get(key.as_str(), generation) {
+        if let Some(grant) = self.map.get(&key, generation) {
             return Ok((judge(grant, now), true));
         }
         let checked = oauth::check_access_token(p, token).await?;

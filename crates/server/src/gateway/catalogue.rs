@@ -63,6 +63,30 @@ pub struct Field {
     pub required: bool,
     /// What it means.
     pub description: &'static str,
+    /// An example value as JSON text (`""` when none is declared); the docs' example request
+    /// and the API test tool's starting `param` use it. Set with [`Field::eg`].
+    pub example: &'static str,
+}
+
+impl Field {
+    /// The same field with an example value (JSON text, e.g. `"20000000001"` or `"\"SF123\""`).
+    pub const fn eg(self, example: &'static str) -> Field {
+        Field { example, ..self }
+    }
+
+    /// The example as JSON: the declared one, or a neutral value of the field's type.
+    pub fn example_value(&self) -> Value {
+        if let Ok(v) = serde_json::from_str(self.example) {
+            return v;
+        }
+        match self.ty {
+            "string" => json!(""),
+            "boolean" => json!(false),
+            "array" => json!([]),
+            "object" => json!({}),
+            _ => json!(0),
+        }
+    }
 }
 
 /// Shorthand for a [`Field`].
@@ -77,6 +101,7 @@ pub const fn field(
         ty,
         required,
         description,
+        example: "",
     }
 }
 
@@ -115,11 +140,47 @@ pub struct ApiMethod {
 }
 
 impl ApiMethod {
+    /// The same declaration with the fields of `data` documented (for declarations built by a
+    /// helper that leaves `response` empty).
+    pub const fn returns(self, response: &'static [Field]) -> ApiMethod {
+        ApiMethod { response, ..self }
+    }
+
+    /// The same declaration with its own QPS caps per app and per user (protocol-notes §6.4
+    /// lists them for a few methods; the others use the app's tier).
+    pub const fn qps(self, app: u32, user: u32) -> ApiMethod {
+        ApiMethod {
+            app_qps: Some(app),
+            user_qps: Some(user),
+            ..self
+        }
+    }
+
+    /// An example `param`: every required field, and every optional one with a declared example,
+    /// as compact JSON in declaration order. The docs sign it; the API test tool starts from it.
+    pub fn example_param(&self) -> String {
+        let mut out = String::from("{");
+        for f in self
+            .request
+            .iter()
+            .filter(|f| f.required || !f.example.is_empty())
+        {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(&Value::from(f.name).to_string());
+            out.push(':');
+            out.push_str(&f.example_value().to_string());
+        }
+        out.push('}');
+        out
+    }
+
     /// The declaration as JSON (everything but the handler).
     pub fn to_json(&self) -> Value {
         let fields = |fs: &[Field]| -> Value {
             fs.iter()
-                .map(|f| json!({"name": f.name, "type": f.ty, "required": f.required, "description": f.description}))
+                .map(|f| json!({"name": f.name, "type": f.ty, "required": f.required, "description": f.description, "example": f.example_value()}))
                 .collect()
         };
         json!({
@@ -135,6 +196,7 @@ impl ApiMethod {
             "summary": self.summary,
             "request": fields(self.request),
             "response": fields(self.response),
+            "example_param": self.example_param(),
             "top_level": self.top_level,
         })
     }
@@ -206,5 +268,31 @@ mod tests {
         }
         assert!(find("open.user.seller.get").is_some());
         assert!(find("open.nope").is_none());
+    }
+
+    #[test]
+    fn every_method_is_documented_with_parseable_examples() {
+        for m in all() {
+            assert!(!m.summary.is_empty(), "{}: no summary", m.name);
+            for f in m.request.iter().chain(m.response) {
+                assert!(!f.description.is_empty(), "{}.{}", m.name, f.name);
+                assert!(
+                    f.example.is_empty() || serde_json::from_str::<Value>(f.example).is_ok(),
+                    "{}.{}: example {:?} is not JSON",
+                    m.name,
+                    f.name,
+                    f.example
+                );
+            }
+            let param: Value = serde_json::from_str(&m.example_param()).expect("param is JSON");
+            let required = m.request.iter().filter(|f| f.required).count();
+            assert!(
+                param.as_object().is_some_and(|o| o.len() >= required),
+                "{}",
+                m.name
+            );
+        }
+        let get = find("open.item.get").unwrap().method;
+        assert_eq!(get.example_param(), r#"{"kwaiItemId":20000000001}"#);
     }
 }

@@ -7,6 +7,7 @@
 //! | [`cache`] | in-memory apps and tokens, invalidated by the access generation |
 //! | [`directory`] | in-memory accounts and shops for handlers |
 //! | [`limits`] | QPS windows and daily counters |
+//! | [`meters`] | its Prometheus series, handles resolved once |
 //! | [`record`] | statistics off the hot path |
 //! | [`catalogue`] / [`methods`] | one declaration per API method, and the handlers |
 //! | [`console`] | traffic, sign-debug and statistics endpoints |
@@ -18,33 +19,43 @@ pub mod directory;
 pub mod error;
 pub mod intake;
 pub mod limits;
+pub mod meters;
 pub mod methods;
 pub mod pipeline;
 pub mod record;
+pub mod tester;
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::Request;
-use axum::response::Response;
 use axum::routing::{any, get, post, put};
-use axum::{Extension, Router};
 
 pub use error::GatewayError;
 pub use pipeline::{CallCtx, Gateway};
 
 use crate::http::Ctx;
 
-async fn call(Extension(gw): Extension<Arc<Gateway>>, req: Request) -> Response {
-    gw.handle(req).await
+/// `/open/...` (any HTTP method): the call path. These routes are merged after the console's
+/// middlewares are layered (see [`crate::http::router`]): calls are counted by method in the
+/// gateway's own series and always answer in the platform envelope, so the route-level
+/// recording and the console's JSON error rewriting would only add work to every call.
+pub fn open_routes(gw: Arc<Gateway>) -> Router<Ctx> {
+    let call = any(move |req: Request| {
+        let gw = gw.clone();
+        async move { gw.handle(req).await }
+    });
+    Router::new()
+        .route("/open", call.clone())
+        .route("/open/", call.clone())
+        .route("/open/{*rest}", call)
 }
 
-/// The gateway's routes: `/open/...` (any HTTP method) and its console endpoints.
-pub fn routes(ctx: &Ctx) -> Router<Ctx> {
-    let gw = Arc::new(Gateway::new(ctx.platform.clone()));
+/// The gateway's console endpoints: catalogue, traffic, sign-debug and statistics. They reach
+/// the one [`Gateway`] through the `Extension` the router layers over every console route (the
+/// console's API test tool calls through it too).
+pub fn console_routes() -> Router<Ctx> {
     Router::new()
-        .route("/open", any(call))
-        .route("/open/", any(call))
-        .route("/open/{*rest}", any(call))
         .route("/api/catalogue", get(catalogue::list))
         .route("/api/apps/{app}/traffic", get(console::get_traffic))
         .route(
@@ -55,5 +66,5 @@ pub fn routes(ctx: &Ctx) -> Router<Ctx> {
         .route("/api/apps/{app}/stats", get(console::stats))
         .route("/api/apps/{app}/stats/failures", get(console::failures))
         .route("/api/admin/apps/{app}/traffic", put(console::set_traffic))
-        .layer(Extension(gw))
+        .route("/api/apps/{app}/api-test", post(tester::try_call_json))
 }

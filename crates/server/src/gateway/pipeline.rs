@@ -36,6 +36,7 @@ use super::directory::Directory;
 use super::error::GatewayError;
 use super::intake::{self, Intake, UploadedFile};
 use super::limits::{DayCounter, Limits, Subject};
+use super::meters::{CacheName, Meters};
 use super::record::{CallRecord, Recorder};
 
 /// What a handler sees of the call: who calls for whom, independent of HTTP.
@@ -48,16 +49,9 @@ pub struct CallCtx {
     pub now: i64,
     /// The calling app.
     pub app_id: i64,
-    /// Its appkey.
-    pub app_key: String,
-    /// The merchant (main account) the token reaches; `None` for an app-level token.
-    pub user_id: Option<i64>,
-    /// The consenting account (merchant or staff).
-    pub account_id: Option<i64>,
-    /// The consenting account's open id for this app.
-    pub open_id: Option<String>,
-    /// The token's scopes.
-    pub scopes: Vec<String>,
+    /// What the token grants: the merchant it reaches, the consenting account, its open id
+    /// and scopes (shared with the token cache, not copied per call).
+    pub grant: Arc<AccessGrant>,
     /// Multipart file parts.
     pub files: Vec<UploadedFile>,
     /// Cached accounts and shops.
@@ -65,14 +59,24 @@ pub struct CallCtx {
 }
 
 impl CallCtx {
+    /// The merchant (main account) the token reaches; `None` for an app-level token.
+    pub fn user_id(&self) -> Option<i64> {
+        self.grant.user_id
+    }
+
+    /// The consenting account (merchant or staff); `None` for an app-level token.
+    pub fn account_id(&self) -> Option<i64> {
+        self.grant.account_id
+    }
+
     /// The open id, or `""` for an app-level token.
     pub fn open_id(&self) -> &str {
-        self.open_id.as_deref().unwrap_or("")
+        self.grant.open_id.as_deref().unwrap_or("")
     }
 
     /// The merchant whose data the call reaches; result 26 without one.
     pub fn merchant_id(&self) -> Result<i64, GatewayError> {
-        self.user_id
+        self.user_id()
             .ok_or(GatewayError::plain(ApiError::MainAccountNotFound))
     }
 }
@@ -110,10 +114,8 @@ fn internal(e: kaifang_platform::Error) -> Failed {
 #[derive(Default)]
 struct Trace {
     app_id: Option<i64>,
-    method: Option<&'static str>,
+    entry: Option<Entry>,
     claimed_method: Option<String>,
-    /// The method's top-level result field (catalogue `top_level`), if it has one.
-    top_level: Option<&'static str>,
 }
 
 /// The gateway: caches, limits and the recorder, shared by every call.
@@ -127,6 +129,7 @@ pub struct Gateway {
     pub limits: Arc<Limits>,
     /// Statistics sink.
     pub recorder: Recorder,
+    meters: Meters,
 }
 
 static REQUEST_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -153,18 +156,20 @@ impl Gateway {
             directory: Arc::default(),
             limits,
             recorder,
+            meters: Meters::new(),
         }
     }
 
     /// Answers one `/open/...` request. Always HTTP 200 with the JSON envelope.
     pub async fn handle(&self, req: Request) -> Response {
         let started = Instant::now();
+        let now = self.platform.now();
         let request_id = next_request_id();
         let mut trace = Trace::default();
-        let outcome = self.run(req, &request_id, &mut trace).await;
+        let outcome = self.run(req, &request_id, now, &mut trace).await;
         let (body, code, outcome_name, message) = match &outcome {
             Ok(reply) => (
-                match (reply, trace.top_level) {
+                match (reply, trace.entry.and_then(|e| e.method.top_level)) {
                     (Reply::Json(data), None) => envelope::success(data, &request_id),
                     (Reply::Json(data), Some(key)) => envelope::success_with_top_level(
                         &serde_json::json!({ key: data }),
@@ -192,15 +197,10 @@ impl Gateway {
             }
         };
         let elapsed = started.elapsed();
-        let label = trace.method.unwrap_or("unknown");
-        metrics::counter!("kaifang_api_calls_total", "method" => label, "outcome" => outcome_name)
-            .increment(1);
-        metrics::histogram!("kaifang_api_call_duration_seconds", "method" => label)
-            .record(elapsed.as_secs_f64());
+        self.meters.call(trace.entry, outcome_name, elapsed);
         if let Some(app_id) = trace.app_id {
-            let now = self.platform.now();
-            let method = match (trace.method, trace.claimed_method) {
-                (Some(m), _) => Cow::Borrowed(m),
+            let method = match (trace.entry, trace.claimed_method) {
+                (Some(e), _) => Cow::Borrowed(e.method.name),
                 (None, Some(m)) => Cow::Owned(m.chars().take(128).collect()),
                 (None, None) => Cow::Borrowed("unknown"),
             };
@@ -220,6 +220,7 @@ impl Gateway {
         &self,
         req: Request,
         request_id: &str,
+        now: i64,
         trace: &mut Trace,
     ) -> Result<Reply, Failed> {
         let rules = &self.platform.rules.traffic;
@@ -232,12 +233,10 @@ impl Gateway {
         trace.app_id = Some(app.app_id);
         trace.claimed_method = system.method.clone();
         let debug = self.platform.rules.sandbox || app.settings.sign_debug;
-        verify_signature(system, &app, sign_method, self.platform.now(), debug)?;
-        let now = self.platform.now();
+        verify_signature(system, &app, sign_method, now, debug)?;
         check_timestamp(system, now, rules.timestamp_window)?;
         let entry = find_method(system)?;
-        trace.method = Some(entry.method.name);
-        trace.top_level = entry.method.top_level;
+        trace.entry = Some(entry);
         let param = parse_param(system.param.as_deref())?;
         let grant = self
             .resolve_token(system.access_token.as_deref().unwrap_or(""), &app)
@@ -249,11 +248,7 @@ impl Gateway {
             request_id: request_id.to_string(),
             now,
             app_id: app.app_id,
-            app_key: app.app_key.clone(),
-            user_id: grant.user_id,
-            account_id: grant.account_id,
-            open_id: grant.open_id.clone(),
-            scopes: grant.scopes.clone(),
+            grant,
             files: intake.files,
             directory: self.directory.clone(),
         };
@@ -267,7 +262,7 @@ impl Gateway {
             .get(&self.platform, appkey)
             .await
             .map_err(internal)?;
-        cache_metric("app", hit);
+        self.meters.cache(CacheName::App, hit);
         let app = entry.ok_or_else(|| {
             GatewayError::new(
                 ApiError::UnknownAppkey,
@@ -302,7 +297,7 @@ impl Gateway {
             .check(&self.platform, token)
             .await
             .map_err(internal)?;
-        cache_metric("token", hit);
+        self.meters.cache(CacheName::Token, hit);
         match checked {
             Token::Valid(g) if g.app_id == app.app_id => Ok(g),
             Token::Valid(_) | Token::Unknown => Err(GatewayError::new(
@@ -436,12 +431,6 @@ impl Gateway {
         }
         Ok(())
     }
-}
-
-fn cache_metric(cache: &'static str, hit: bool) {
-    let outcome = if hit { "hit" } else { "miss" };
-    metrics::counter!("kaifang_gateway_cache_lookups_total", "cache" => cache, "outcome" => outcome)
-        .increment(1);
 }
 
 fn clip(s: &str) -> String {

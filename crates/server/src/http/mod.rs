@@ -43,8 +43,12 @@ impl Ctx {
 /// configurable, smaller limit checked by the platform).
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
-/// The whole router.
-pub fn router(ctx: Ctx) -> Router {
+/// The whole router: the console, OAuth, sandbox and push surfaces behind the request-recording
+/// and JSON-error middlewares, and the gateway's `/open/` call path beside them, not behind
+/// them (see [`crate::gateway::open_routes`]).
+/// `gateway` serves `/open/...` and the console's API test tool (one set of caches, limits
+/// and statistics).
+pub fn router(ctx: Ctx, gateway: Arc<crate::gateway::Gateway>) -> Router {
     Router::new()
         .route("/healthz", get(observe::healthz))
         .route("/metrics", get(observe::metrics))
@@ -55,10 +59,12 @@ pub fn router(ctx: Ctx) -> Router {
         .merge(sandbox::routes())
         .merge(sandbox_buyer::routes())
         .merge(push::routes())
-        .merge(crate::gateway::routes(&ctx))
+        .merge(crate::gateway::console_routes())
         .fallback(observe::not_found)
+        .layer(axum::Extension(gateway.clone()))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(observe::record))
+        .merge(crate::gateway::open_routes(gateway))
         .with_state(ctx)
 }

@@ -85,6 +85,8 @@ use super::api;
         crate::gateway::console::set_sign_debug,
         crate::gateway::console::stats,
         crate::gateway::console::failures,
+        crate::gateway::tester::try_call_json,
+        super::push::test_message,
     )
 )]
 pub struct ApiDoc;

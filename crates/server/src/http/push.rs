@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use kaifang_push::log::{self, DayStats, Filter, Message, Range, Requeued};
+use kaifang_push::probe::{self, Probe, ProbeInput};
 use kaifang_push::settings::{self, PushSettings, PushSettingsInput};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<Ctx> {
         .route("/api/apps/{app}/messages/repush", post(repush_failed))
         .route("/api/apps/{app}/messages/{id}", get(message))
         .route("/api/apps/{app}/messages/{id}/repush", post(repush))
+        .route("/api/apps/{app}/push/test", post(test_message))
 }
 
 /// My app's push settings.
@@ -130,5 +132,22 @@ pub async fn stats(
 ) -> ApiResult<Json<Vec<DayStats>>> {
     Ok(Json(
         log::stats(&ctx.platform, &caller.account, &app, q.days.unwrap_or(7)).await?,
+    ))
+}
+
+/// The message test tool: send one sample message of an event to my app's saved push URL,
+/// encrypted with its push key, once (not logged, not retried). The answer shows the plaintext,
+/// the encrypted body, the receiver's status and body, and whether it counts as delivered.
+#[utoipa::path(post, path = "/api/apps/{app}/push/test", tag = "push", request_body = ProbeInput,
+    params(("app" = String, Path, description = "id or appKey")),
+    responses((status = 200, body = Probe), (status = 400), (status = 403), (status = 404), (status = 409)))]
+pub async fn test_message(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(app): Path<String>,
+    Body(input): Body<ProbeInput>,
+) -> ApiResult<Json<Probe>> {
+    Ok(Json(
+        probe::send(&ctx.platform, &caller.account, &app, &input).await?,
     ))
 }

@@ -29,15 +29,7 @@ async fn world_with(adjust: impl FnOnce(&mut Settings)) -> World {
     let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
     let merchant = t.merchant(&op).await;
     let token = test_user_token(&dev, &app, &merchant).await;
-    let mut client = Client::new(
-        t.base.clone(),
-        Credentials {
-            app_key: app.app_key.clone(),
-            app_secret: app.app_secret.clone(),
-            sign_secret: app.sign_secret.clone(),
-        },
-    );
-    client.max_retries = 0;
+    let client = t.sdk_client(&app);
     World {
         t,
         op,
@@ -784,4 +776,73 @@ async fn daily_usage_is_written_in_batches_and_read_back() {
         .await
         .unwrap();
     assert_eq!(used, 5);
+}
+
+#[tokio::test]
+async fn a_graceful_stop_writes_the_last_calls_statistics_and_usage() {
+    let w = world().await;
+    for _ in 0..3 {
+        assert_eq!(code(&w.call("open.user.info.get").await), 1);
+    }
+    // No statistics read, no flush tick: the calls are only in the recorder's buffer.
+    let World { t, app, .. } = w;
+    let TestServer {
+        server,
+        dir,
+        database_url,
+        ..
+    } = t;
+    server.stop().await;
+    let db = TestServer::reopen_db(&dir, database_url.as_deref()).await;
+    let used = db
+        .scalar(
+            "SELECT used FROM traffic_usage WHERE app_id = $1 AND subject = ''",
+            &kaifang_store::args![app.id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(used, 3);
+    let calls = db
+        .scalar(
+            "SELECT calls FROM call_stats WHERE app_id = $1 AND method = 'open.user.info.get'",
+            &kaifang_store::args![app.id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(calls, 3);
+    db.close().await;
+}
+
+#[tokio::test]
+async fn a_declared_per_user_qps_cap_is_enforced_before_the_app_cap() {
+    // open.item.delete is declared 100 per app / 50 per user (protocol-notes §6.4).
+    let w = world_with(|s| s.rules.qps_floor = Some(0)).await;
+    let delete = || async {
+        w.client
+            .send_once(
+                "open.item.delete",
+                &w.token,
+                r#"{"kwaiItemId":1}"#,
+                &w.opts(Transport::PostForm, SignMethod::Md5),
+            )
+            .await
+            .unwrap()
+    };
+    for i in 0..50 {
+        // The item does not exist: the call fails in the handler, after taking its QPS slot.
+        let env = delete().await;
+        assert_ne!(code(&env), 990404, "call {i}: {env}");
+        assert_ne!(code(&env), 990403, "call {i}: {env}");
+    }
+    let env = delete().await;
+    assert_eq!(code(&env), 990404, "{env}");
+    assert_eq!(
+        env["error_msg"],
+        format!(
+            "Exceed qps limit, KEY [apiId:open.item.delete;appkey:{};primaryUserId:{}], MAX_QPS [50.0]",
+            w.app.app_key, w.merchant.account_id
+        )
+    );
+    w.t.clock.advance(1000);
+    assert_ne!(code(&delete().await), 990404);
 }

@@ -2,7 +2,7 @@
 //! detail and shipping, and another merchant's order refused.
 
 use crate::common::*;
-use kaifang_sdk::{CallOptions, Client, Credentials, SignMethod, Transport};
+use kaifang_sdk::{CallOptions, Client, SignMethod, Transport};
 use serde_json::{Value, json};
 
 const DAY: i64 = 24 * 3600 * 1000;
@@ -21,15 +21,7 @@ async fn erp_calls_on_a_seeded_shop() {
             .unwrap()
     );
     let token = test_user_token(&dev, &app, &merchant).await;
-    let mut client = Client::new(
-        t.base.clone(),
-        Credentials {
-            app_key: app.app_key.clone(),
-            app_secret: app.app_secret.clone(),
-            sign_secret: app.sign_secret.clone(),
-        },
-    );
-    client.max_retries = 0;
+    let client = t.sdk_client(&app);
     let call = |method: &'static str, param: Value, transport: Transport| {
         let (client, token) = (&client, token.clone());
         let opts = CallOptions {
@@ -300,15 +292,7 @@ impl Shop {
                 .unwrap()
         );
         let token = test_user_token(dev, app, &merchant).await;
-        let mut client = Client::new(
-            t.base.clone(),
-            Credentials {
-                app_key: app.app_key.clone(),
-                app_secret: app.app_secret.clone(),
-                sign_secret: app.sign_secret.clone(),
-            },
-        );
-        client.max_retries = 0;
+        let client = t.sdk_client(app);
         Shop {
             merchant,
             app_id: app.id,

@@ -79,20 +79,53 @@ pub const METHODS: &[ApiMethod] = &[
                 "only the item with this merchant id",
             ),
             field("itemStatus", "int", false, "1 normal"),
-            field("pageNumber", "int", false, "1-based page, default 1"),
-            field("pageSize", "int", false, "10-100, default 100"),
+            field("pageNumber", "int", false, "1-based page, default 1").eg("1"),
+            field("pageSize", "int", false, "10-100, default 100").eg("20"),
             field("onOfflineStatus", "int", false, "1: on shelf only"),
         ],
         handler!(item_list),
-    ),
+    )
+    .returns(&[
+        field("totalItemCount", "long", true, "items matching the filter"),
+        field("currentPageItemCount", "int", true, "items on this page"),
+        field("currentPageNumber", "int", true, "this page, 1-based"),
+        field("totalPage", "int", true, "number of pages"),
+        field(
+            "items",
+            "array",
+            true,
+            "{kwaiItemId, relItemId, title, mainImageUrl, imageUrls, categoryId, categoryName, price (fen), volume, skuList, auditStatus, shelfStatus, itemStatus, expressTemplateId, createTime, updateTime}",
+        ),
+    ]),
     method(
         "open.item.get",
         "GET",
         "merchant_item",
         "One item with its SKUs (skuInfos with skuStock and reserveStock).",
-        &[field("kwaiItemId", "long", true, "the item")],
+        &[field("kwaiItemId", "long", true, "the item").eg("20000000001")],
         handler!(item_get),
-    ),
+    )
+    .returns(&[
+        field("itemId", "long", true, "the item (kwaiItemId)"),
+        field("relItemId", "string", false, "the merchant's own id"),
+        field("categoryId", "long", true, "leaf category"),
+        field("categoryName", "string", true, "its name"),
+        field("title", "string", true, "title"),
+        field("details", "string", true, "description"),
+        field("imageUrls", "array", true, "main images"),
+        field("detailImageUrls", "array", true, "detail images"),
+        field(
+            "skuInfos",
+            "array",
+            true,
+            "{kwaiSkuId, relSkuId, skuStock, reserveStock, skuSalePrice, skuMarketPrice, skuNick, specification, gtinCode}",
+        ),
+        field("auditStatus", "int", true, "review status of the item"),
+        field("onOfflineStatus", "int", true, "0 off the shelf, 1 on"),
+        field("expressTemplateId", "long", true, "freight template"),
+        field("createdTime", "long", true, "ms"),
+        field("updateTime", "long", true, "ms"),
+    ]),
     method(
         "open.order.cursor.list",
         "GET",
@@ -104,8 +137,9 @@ pub const METHODS: &[ApiMethod] = &[
                 "int",
                 true,
                 "1 all, 2 unpaid, 3 to ship, 4 shipped, 5 received, 6 success, 7 closed",
-            ),
-            field("pageSize", "int", true, "1-50"),
+            )
+            .eg("1"),
+            field("pageSize", "int", true, "1-50").eg("20"),
             field("sort", "int", false, "1 newest first, 2 oldest first"),
             field(
                 "queryType",
@@ -113,30 +147,83 @@ pub const METHODS: &[ApiMethod] = &[
                 false,
                 "1 by create time, 2 by update time",
             ),
-            field("beginTime", "long", true, "ms"),
-            field("endTime", "long", true, "ms"),
+            field("beginTime", "long", true, "ms").eg("1699395200000"),
+            field("endTime", "long", true, "ms").eg("1700000000000"),
             field("cpsType", "int", false, "0 all, 1 normal, 2 distribution"),
-            field("cursor", "string", true, "\"\" for the first page"),
+            field("cursor", "string", true, "\"\" for the first page").eg("\"\""),
         ],
         handler!(order_list),
-    ),
+    )
+    .qps(300, 300)
+    .returns(&[
+        field("pageSize", "int", true, "as requested"),
+        field("beginTime", "long", true, "as requested, ms"),
+        field("endTime", "long", true, "as requested, ms"),
+        field(
+            "cursor",
+            "string",
+            true,
+            "send it back for the next page; \"nomore\" when there is none",
+        ),
+        field(
+            "orderList",
+            "array",
+            true,
+            "orders, each with the same parts as open.order.detail's data",
+        ),
+    ]),
     method(
         "open.order.detail",
         "GET",
         "merchant_order",
         "One order: orderBaseInfo, orderItemInfo, orderRefundList, orderLogisticsInfo, orderNote, orderAddress (encrypted and desensitised only).",
-        &[field("oid", "long", true, "the order id")],
+        &[field("oid", "long", true, "the order id").eg("2607602240240301")],
         handler!(order_detail),
-    ),
+    )
+    .returns(&[
+        field(
+            "orderBaseInfo",
+            "object",
+            true,
+            "{oid, status, totalFee, expressFee, discountFee (fen), payTime, sendTime, createTime, updateTime, buyerNick, remark, payType, cpsType}",
+        ),
+        field(
+            "orderItemInfo",
+            "object",
+            true,
+            "{skuId, relSkuId, itemId, relItemId, itemTitle, skuNick, num, price, originalPrice}",
+        ),
+        field("orderRefundList", "array", true, "{refundId, refundStatus}"),
+        field(
+            "orderLogisticsInfo",
+            "array",
+            true,
+            "packages {logisticsId, expressCode, expressNo}",
+        ),
+        field(
+            "orderNote",
+            "object",
+            true,
+            "{sellerNote, orderNoteInfo[{note, staffId, createTime}]}",
+        ),
+        field(
+            "orderAddress",
+            "object",
+            true,
+            "encryptedConsignee/Mobile/Address and desensitise* forms, province, city, district, town and their codes; plaintext only through the decrypt API",
+        ),
+        field("orderFlag", "object", true, "{flag: [colour]}"),
+        field("subOrderInfo", "array", true, "sub-orders"),
+    ]),
     method(
         "open.seller.order.goods.deliver",
         "POST",
         "merchant_order",
         "Ships a paid order with a carrier code (see the carrier table) and a waybill number.",
         &[
-            field("orderId", "long", true, "the order"),
-            field("expressNo", "string", true, "waybill number"),
-            field("expressCode", "int", true, "carrier code"),
+            field("orderId", "long", true, "the order").eg("2607602240240301"),
+            field("expressNo", "string", true, "waybill number").eg("\"SF1234567890123\""),
+            field("expressCode", "int", true, "carrier code").eg("4"),
             field(
                 "returnAddressId",
                 "long",
@@ -151,7 +238,7 @@ pub const METHODS: &[ApiMethod] = &[
         "POST",
         "merchant_order",
         "Closes an unpaid order (10 -> 80).",
-        &[field("orderId", "long", true, "the order")],
+        &[field("orderId", "long", true, "the order").eg("2607602240240301")],
         handler!(close),
     ),
     method(
@@ -161,47 +248,114 @@ pub const METHODS: &[ApiMethod] = &[
         "The category tree: data[{categoryId, categoryName, categoryPid}]; items go on leaves.",
         &[],
         handler!(categories),
-    ),
+    )
+    .returns(&[
+        field("[].categoryId", "long", true, "category id"),
+        field("[].categoryName", "string", true, "its name"),
+        field("[].categoryPid", "long", true, "parent id, 0 for a root"),
+    ]),
     method(
         "open.seller.order.refund.pcursor.list",
         "GET",
         "merchant_refund",
         "Refunds in a time range (last 90 days), a cursor page at a time: \"\" first, \"nomore\" at the end.",
         &[
-            field("beginTime", "long", true, "ms"),
-            field("endTime", "long", true, "ms"),
-            field("type", "int", false, "8 awaiting refund, 9 all"),
-            field("pageSize", "int", true, "1-100"),
-            field("pcursor", "string", true, "\"\" for the first page"),
+            field("beginTime", "long", true, "ms").eg("1699395200000"),
+            field("endTime", "long", true, "ms").eg("1700000000000"),
+            field("type", "int", false, "8 awaiting refund, 9 all").eg("9"),
+            field("pageSize", "int", true, "1-100").eg("20"),
+            field("pcursor", "string", true, "\"\" for the first page").eg("\"\""),
             field("status", "int", false, "only this refund status"),
             field("orderId", "long", false, "only this order's refunds"),
+            field("sort", "int", false, "1 newest first, 2 oldest first"),
+            field("queryType", "int", false, "1 by create time, 2 by update time"),
+            field(
+                "negotiateStatus",
+                "int",
+                false,
+                "0 any, 1 pending, 2 agreed, 3 rejected",
+            ),
         ],
         handler!(refund_list),
-    ),
+    )
+    .returns(&[
+        field("pageSize", "int", true, "as requested"),
+        field("totalSize", "long", true, "refunds matching the filter"),
+        field("totalPage", "int", true, "number of pages"),
+        field(
+            "pcursor",
+            "string",
+            true,
+            "send it back for the next page; \"nomore\" when there is none",
+        ),
+        field(
+            "refundOrderInfoList",
+            "array",
+            true,
+            "{refundId, oid, status, handlingWay, negotiateStatus, refundFee, refundReason, refundReasonDesc, skuId, itemId, submitTime, expireTime, createTime, updateTime}",
+        ),
+    ]),
     method(
         "open.seller.order.refund.detail",
         "GET",
         "merchant_refund",
         "One refund with its status, handling way, negotiation and logistics.",
-        &[field("refundId", "long", true, "the refund")],
+        &[field("refundId", "long", true, "the refund").eg("2712345678901234")],
         handler!(refund_detail),
-    ),
+    )
+    .returns(&[
+        field("refundId", "long", true, "the refund"),
+        field("oid", "long", true, "its order"),
+        field("status", "int", true, "refund status"),
+        field(
+            "handlingWay",
+            "int",
+            true,
+            "1 return and refund, 10 refund only, 3 exchange, 4 re-ship, 5 repair",
+        ),
+        field("negotiateStatus", "int", true, "1 pending, 2 agreed, 3 rejected"),
+        field("refundFee", "long", true, "fen"),
+        field("refundReason", "int", true, "the buyer's reason code"),
+        field("refundReasonDesc", "string", true, "the buyer's reason"),
+        field("receiptStatus", "int", true, "whether the buyer received the goods"),
+        field(
+            "logisticsInfo",
+            "object",
+            false,
+            "{expressNo, expressCode} of the returned goods; null before the buyer ships",
+        ),
+        field("submitTime", "long", true, "ms"),
+        field("expireTime", "long", true, "the seller must answer by then, ms"),
+        field("updateTime", "long", true, "ms; send it as refundVersion when rejecting"),
+    ]),
     method(
         "open.refund.reject.reason",
         "GET",
         "merchant_refund",
         "The reasons a seller may give to reject this refund: data[{code, desc, tip, requiredRejectDesc, requiredRejectImage}].",
-        &[field("refundId", "long", true, "the refund")],
+        &[field("refundId", "long", true, "the refund").eg("2712345678901234")],
         handler!(reject_reasons),
-    ),
+    )
+    .returns(&[
+        field("[].code", "int", true, "send as reasonCode to open.refund.reject"),
+        field("[].desc", "string", true, "what it means"),
+        field("[].tip", "string", true, "advice for the seller"),
+        field("[].requiredRejectDesc", "boolean", true, "rejectDesc must be sent"),
+        field(
+            "[].requiredRejectImage",
+            "boolean",
+            true,
+            "rejectImages must be sent",
+        ),
+    ]),
     method(
         "open.seller.order.refund.approve",
         "POST",
         "merchant_refund",
         "Agrees to refund (refund-only requests): the money goes back to the buyer.",
         &[
-            field("refundId", "long", true, "the refund"),
-            field("refundAmount", "long", true, "fen, more than 0"),
+            field("refundId", "long", true, "the refund").eg("2712345678901234"),
+            field("refundAmount", "long", true, "fen, more than 0").eg("1990"),
         ],
         handler!(refund_approve),
     ),
@@ -211,9 +365,9 @@ pub const METHODS: &[ApiMethod] = &[
         "merchant_order",
         "Changes the carrier and waybill of a shipped order's package.",
         &[
-            field("orderId", "long", true, "the order"),
-            field("expressCode", "int", true, "carrier code"),
-            field("expressNo", "string", true, "waybill number"),
+            field("orderId", "long", true, "the order").eg("2607602240240301"),
+            field("expressCode", "int", true, "carrier code").eg("4"),
+            field("expressNo", "string", true, "waybill number").eg("\"SF1234567890123\""),
             field(
                 "logisticsId",
                 "long",
@@ -229,20 +383,21 @@ pub const METHODS: &[ApiMethod] = &[
         "merchant_order",
         "Adds a package to a shipped order.",
         &[
-            field("oid", "long", true, "the order"),
-            field("expressCode", "int", true, "carrier code"),
-            field("expressNo", "string", true, "waybill number"),
+            field("oid", "long", true, "the order").eg("2607602240240301"),
+            field("expressCode", "int", true, "carrier code").eg("4"),
+            field("expressNo", "string", true, "waybill number").eg("\"SF1234567890124\""),
         ],
         handler!(logistics_append),
-    ),
+    )
+    .returns(&[field("logisticsId", "long", true, "the new package")]),
     method(
         "open.seller.order.note.add",
         "POST",
         "merchant_order",
         "Adds a seller note (at most 200 characters) and an optional flag colour.",
         &[
-            field("orderId", "long", true, "the order"),
-            field("note", "string", true, "the note"),
+            field("orderId", "long", true, "the order").eg("2607602240240301"),
+            field("note", "string", true, "the note").eg("\"加急\""),
             field(
                 "flag",
                 "int",
@@ -259,57 +414,86 @@ pub const METHODS: &[ApiMethod] = &[
         "merchant_item",
         "Creates an item with its SKUs on a leaf category: data{kwaiItemId, relItemId, skuIdMapping[]}.",
         &[
-            field("title", "string", true, "title"),
-            field("relItemId", "string", true, "the merchant's own id, unique"),
-            field("categoryId", "long", true, "a leaf category"),
-            field("imageUrls", "array", true, "main images"),
+            field("title", "string", true, "title").eg("\"纯棉短袖T恤\""),
+            field("relItemId", "string", true, "the merchant's own id, unique")
+                .eg("\"T-001\""),
+            field("categoryId", "long", true, "a leaf category").eg("1102"),
+            field("imageUrls", "array", true, "main images")
+                .eg(r#"["https://img.example.com/t-001.jpg"]"#),
             field(
                 "skuList",
                 "array",
                 true,
                 "1-600 SKUs {relSkuId, skuStock, skuSalePrice, skuNick}",
-            ),
-            field("details", "string", true, "description"),
+            )
+            .eg(r#"[{"relSkuId":"T-001-M","skuStock":100,"skuSalePrice":5900,"skuNick":"白色 M"}]"#),
+            field("details", "string", true, "description").eg("\"100% 棉\""),
+            field("detailImageUrls", "array", false, "detail images, at most 50"),
+            field("expressTemplateId", "long", false, "freight template"),
+            field("purchaseLimit", "boolean", false, "limit purchases per buyer"),
+            field("limitCount", "int", false, "the limit per buyer"),
+            field("itemRemark", "string", false, "the merchant's remark"),
         ],
         handler!(item_new),
-    ),
+    )
+    .qps(100, 50)
+    .returns(ITEM_CREATED),
     method(
         "open.item.edit",
         "POST",
         "merchant_item",
         "Changes an item's fields (only those sent).",
-        &[field("itemId", "long", true, "the item")],
+        &[
+            field("itemId", "long", true, "the item").eg("20000000001"),
+            field("title", "string", false, "title").eg("\"纯棉短袖T恤（新款）\""),
+            field("categoryId", "long", false, "a leaf category"),
+            field("imageUrls", "array", false, "main images"),
+            field("details", "string", false, "description"),
+            field("detailImageUrls", "array", false, "detail images"),
+            field(
+                "skuList",
+                "array",
+                false,
+                "SKUs; kwaiSkuId names an existing one",
+            ),
+            field("expressTemplateId", "long", false, "freight template"),
+            field("itemRemark", "string", false, "the merchant's remark"),
+        ],
         handler!(item_edit),
-    ),
+    )
+    .qps(100, 50)
+    .returns(ITEM_CREATED),
     method(
         "open.item.delete",
         "POST",
         "merchant_item",
         "Deletes an item.",
-        &[field("kwaiItemId", "long", true, "the item")],
+        &[field("kwaiItemId", "long", true, "the item").eg("20000000001")],
         handler!(item_delete),
-    ),
+    )
+    .qps(100, 50),
     method(
         "open.item.shelf.status.update",
         "POST",
         "merchant_item",
         "Puts an item on (1) or off (0) the shelf.",
         &[
-            field("kwaiItemId", "long", true, "the item"),
-            field("shelfStatus", "int", true, "0 off, 1 on"),
+            field("kwaiItemId", "long", true, "the item").eg("20000000001"),
+            field("shelfStatus", "int", true, "0 off, 1 on").eg("1"),
         ],
         handler!(item_shelf),
-    ),
+    )
+    .qps(100, 50),
     method(
         "open.item.sku.stock.update",
         "POST",
         "merchant_item",
         "Changes a SKU's stock by a delta; stock never drops below reserved stock (K1001).",
         &[
-            field("kwaiItemId", "long", true, "the item"),
-            field("skuId", "long", true, "the SKU"),
-            field("skuChangeStock", "long", true, "the delta, 0 < n < 9999999"),
-            field("changeType", "int", true, "1 add, 2 reduce"),
+            field("kwaiItemId", "long", true, "the item").eg("20000000001"),
+            field("skuId", "long", true, "the SKU").eg("30000000001"),
+            field("skuChangeStock", "long", true, "the delta, 0 < n < 9999999").eg("10"),
+            field("changeType", "int", true, "1 add, 2 reduce").eg("1"),
         ],
         handler!(item_stock),
     ),
@@ -319,9 +503,9 @@ pub const METHODS: &[ApiMethod] = &[
         "merchant_item",
         "Sets a SKU's price in fen.",
         &[
-            field("itemId", "long", true, "the item"),
-            field("skuId", "long", true, "the SKU"),
-            field("price", "long", true, "fen"),
+            field("itemId", "long", true, "the item").eg("20000000001"),
+            field("skuId", "long", true, "the SKU").eg("30000000001"),
+            field("price", "long", true, "fen").eg("5900"),
         ],
         handler!(item_price),
     ),
@@ -331,8 +515,8 @@ pub const METHODS: &[ApiMethod] = &[
         "merchant_refund",
         "Agrees to a return: the buyer sends the goods back.",
         &[
-            field("refundId", "long", true, "the refund"),
-            field("refundAmount", "long", true, "fen"),
+            field("refundId", "long", true, "the refund").eg("2712345678901234"),
+            field("refundAmount", "long", true, "fen").eg("1990"),
             field(
                 "addressId",
                 "long",
@@ -348,15 +532,23 @@ pub const METHODS: &[ApiMethod] = &[
         "merchant_refund",
         "Rejects a refund with a reason code from open.refund.reject.reason.",
         &[
-            field("refundId", "long", true, "the refund"),
+            field("refundId", "long", true, "the refund").eg("2712345678901234"),
             field(
                 "reasonCode",
                 "int",
                 true,
                 "a code from open.refund.reject.reason",
+            )
+            .eg("1"),
+            field("refundVersion", "long", true, "the refund's updateTime").eg("1700000000000"),
+            field("rejectDesc", "string", false, "required by some reasons")
+                .eg("\"商品已发出，请拒收后申请退货\""),
+            field(
+                "rejectImages",
+                "array",
+                false,
+                "image URLs, at most 3; required by some reasons",
             ),
-            field("refundVersion", "long", true, "the refund's updateTime"),
-            field("rejectDesc", "string", false, "required by some reasons"),
         ],
         handler!(refund_reject),
     ),
@@ -365,7 +557,7 @@ pub const METHODS: &[ApiMethod] = &[
         "POST",
         "merchant_refund",
         "Confirms the returned goods arrived; the refund is then paid.",
-        &[field("refundId", "long", true, "the refund")],
+        &[field("refundId", "long", true, "the refund").eg("2712345678901234")],
         handler!(refund_confirm_receipt),
     ),
     ApiMethod {
@@ -433,6 +625,18 @@ pub const METHODS: &[ApiMethod] = &[
         top_level: None,
         handler: handler!(carrier_list),
     },
+];
+
+/// What `open.item.new` and `open.item.edit` answer.
+const ITEM_CREATED: &[crate::gateway::catalogue::Field] = &[
+    field("kwaiItemId", "long", true, "the item"),
+    field("relItemId", "string", false, "the merchant's own id"),
+    field(
+        "skuIdMapping",
+        "array",
+        true,
+        "{kwaiSkuId, relSkuId, skuNick} for every SKU",
+    ),
 ];
 
 async fn item_list(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
@@ -536,7 +740,7 @@ async fn note_add(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
     let staff_id = opt_id(&param, "staffId")?.unwrap_or(0);
     let name = match ctx
         .directory
-        .account(&ctx.platform, ctx.account_id.unwrap_or(seller))
+        .account(&ctx.platform, ctx.account_id().unwrap_or(seller))
         .await?
     {
         Some(a) => a.name.clone(),
@@ -658,7 +862,7 @@ async fn decrypt_batch(ctx: &CallCtx, param: Value) -> Result<Value, GatewayErro
     let who = Decryptor {
         seller_id,
         app_id: Some(ctx.app_id),
-        operator_id: ctx.account_id,
+        operator_id: ctx.account_id(),
     };
     let results = vault::decrypt(&ctx.platform, who, &items).await?;
     serde_json::to_value(results)

@@ -96,9 +96,12 @@ pub const METHODS: &[ApiMethod] = &[
 
 /// The account that consented (merchant or staff), as the handlers need it.
 async fn consenting_account(ctx: &CallCtx) -> Result<Arc<Account>, GatewayError> {
-    let id = ctx.account_id.or(ctx.user_id).ok_or(GatewayError::plain(
-        kaifang_wire::ApiError::MainAccountNotFound,
-    ))?;
+    let id = ctx
+        .account_id()
+        .or(ctx.user_id())
+        .ok_or(GatewayError::plain(
+            kaifang_wire::ApiError::MainAccountNotFound,
+        ))?;
     ctx.directory
         .account(&ctx.platform, id)
         .await?

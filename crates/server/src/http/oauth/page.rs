@@ -13,13 +13,18 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use kaifang_platform::Platform;
 use kaifang_platform::accounts::{self, Account};
 use kaifang_platform::crypto::{random_token, secret_eq};
 use kaifang_platform::oauth::consent::{self, AuthorizeRequest, ConsentPlan, PageError};
-use kaifang_platform::{Platform, scopes};
 use kaifang_wire::params::parse_form;
 
+use askama::Template;
+
 use super::html::{self, escape};
+use crate::console::Chrome;
+use crate::console::i18n::Lang;
+use crate::console::session::LANG_COOKIE;
 use crate::http::Ctx;
 use crate::http::auth::{SESSION_COOKIE, cookie};
 
@@ -80,18 +85,142 @@ fn self_url(path: &str, req: &AuthorizeRequest) -> String {
     )
 }
 
-fn error_box(e: &PageError) -> String {
-    let code = e
-        .result()
-        .map(|c| format!("<div class=\"muted\">result {c}</div>"))
-        .unwrap_or_default();
-    format!(
-        "<div class=\"error\" role=\"alert\"><strong>{}</strong>{code}</div>",
-        escape(&e.message())
-    )
+/// What went wrong, as the page shows it.
+struct Problem {
+    message: String,
+    code: Option<i64>,
 }
 
-fn error_page(e: &PageError) -> Response {
+impl Problem {
+    fn of(e: &PageError) -> Problem {
+        Problem {
+            message: e.message(),
+            code: e.result(),
+        }
+    }
+
+    fn text(message: impl Into<String>) -> Problem {
+        Problem {
+            message: message.into(),
+            code: None,
+        }
+    }
+}
+
+/// One requested package, explained.
+struct ScopeView {
+    name: String,
+    title: &'static str,
+    what: &'static str,
+}
+
+/// The app and what it asks for.
+struct PlanView {
+    app_name: String,
+    initial: String,
+    app_key: String,
+    scopes: Vec<ScopeView>,
+    redirect_uri: String,
+}
+
+impl PlanView {
+    fn of(plan: &ConsentPlan, lang: Lang) -> PlanView {
+        PlanView {
+            app_name: plan.app.name.clone(),
+            initial: plan
+                .app
+                .name
+                .chars()
+                .next()
+                .map(String::from)
+                .unwrap_or_default(),
+            app_key: plan.app_key.clone(),
+            scopes: plan
+                .scopes
+                .iter()
+                .map(|s| ScopeView {
+                    name: s.clone(),
+                    title: lang.scope_title(s),
+                    what: lang.lookup(&format!("scope.{s}.what")).unwrap_or(""),
+                })
+                .collect(),
+            redirect_uri: plan.redirect_uri.clone(),
+        }
+    }
+}
+
+/// The authorization page: the console's layout and stylesheet, in the reader's language.
+#[derive(Template)]
+#[template(path = "console/consent.html")]
+struct ConsentPage {
+    chrome: Chrome,
+    plan: Option<PlanView>,
+    problem: Option<Problem>,
+    note: Option<String>,
+    /// `login`, `consent` or `` (no form).
+    form: &'static str,
+    action: String,
+    /// The request as hidden inputs, already escaped.
+    hidden: String,
+    /// The form's CSRF token.
+    token: String,
+    who: Option<(String, String)>,
+}
+
+/// The reader's language, from the console's cookie.
+fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .unwrap_or_default()
+}
+
+fn chrome(lang: Lang, account: Option<Account>, csrf: &str) -> Chrome {
+    Chrome {
+        lang,
+        title: lang.t("consent.title").to_string(),
+        account,
+        csrf: csrf.to_string(),
+        notice: None,
+        error: None,
+        // The consent page is a merchant's; it shows no developer links.
+        developer: false,
+    }
+}
+
+/// Renders the page with the decision pages' headers. The referrer stays on this origin, so the
+/// language switch can come back here; redirects to the app carry none.
+fn show_page(status: StatusCode, page: &ConsentPage) -> Response {
+    let mut resp = match page.render() {
+        Ok(body) => (status, body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "authorization page failed to render");
+            return html::page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "授权失败 / Authorization failed",
+                "<h1>授权失败 / Authorization failed</h1>",
+            );
+        }
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    html::no_store(h);
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    resp
+}
+
+fn error_page(headers: &HeaderMap, e: &PageError) -> Response {
     if let PageError::Internal(err) = e {
         tracing::error!(error = %err, "authorization page failed");
     }
@@ -100,32 +229,20 @@ fn error_page(e: &PageError) -> Response {
         e if e.depends_on_user() => StatusCode::FORBIDDEN,
         _ => StatusCode::BAD_REQUEST,
     };
-    html::page(
+    let lang = lang_of(headers);
+    show_page(
         status,
-        "授权失败 / Authorization failed",
-        &format!("<h1>授权失败 / Authorization failed</h1>{}", error_box(e)),
-    )
-}
-
-fn app_summary(plan: &ConsentPlan) -> String {
-    let items: String = plan
-        .scopes
-        .iter()
-        .map(|s| {
-            let title = scopes::find(s)
-                .map(|x| format!(" {} / {}", x.title_zh, x.title_en))
-                .unwrap_or_default();
-            format!("<li><code>{}</code>{}</li>", escape(s), escape(&title))
-        })
-        .collect();
-    format!(
-        "<h1>{}</h1>\
-         <p class=\"muted\">申请授权 / asks for your authorization · appKey <code>{}</code></p>\
-         <h2>该应用将获得以下权限 / The app asks for</h2><ul class=\"scopes\">{items}</ul>\
-         <p class=\"muted\">授权后跳转至 / Afterwards you return to <code>{}</code></p>",
-        escape(&plan.app.name),
-        escape(&plan.app_key),
-        escape(&plan.redirect_uri)
+        &ConsentPage {
+            chrome: chrome(lang, None, ""),
+            plan: None,
+            problem: Some(Problem::of(e)),
+            note: None,
+            form: "",
+            action: String::new(),
+            hidden: String::new(),
+            token: String::new(),
+            who: None,
+        },
     )
 }
 
@@ -134,22 +251,8 @@ fn login_token(p: &Platform, cookie_value: &str) -> String {
     p.vault.index_hash("oauth_login_csrf", cookie_value)
 }
 
-fn login_form(p: &Platform, path: &str, req: &AuthorizeRequest, cookie_value: &str) -> String {
-    format!(
-        "<h2>登录商家账号 / Log in with your shop account</h2>\
-         <form method=\"post\" action=\"{}\">{}\
-         <input type=\"hidden\" name=\"action\" value=\"login\">\
-         <input type=\"hidden\" name=\"login_csrf\" value=\"{}\">\
-         <label for=\"login\">账号 / Login</label><input type=\"text\" id=\"login\" name=\"login\" autocomplete=\"username\" required>\
-         <label for=\"password\">密码 / Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
-         <div class=\"buttons\"><button class=\"primary\" type=\"submit\">登录 / Log in</button></div></form>",
-        escape(path),
-        hidden_fields(req),
-        escape(&login_token(p, cookie_value))
-    )
-}
-
 /// A page with the login form; sets the login CSRF cookie when the browser has none.
+#[allow(clippy::too_many_arguments)]
 fn login_page(
     p: &Platform,
     headers: &HeaderMap,
@@ -157,19 +260,26 @@ fn login_page(
     req: &AuthorizeRequest,
     plan: &ConsentPlan,
     status: StatusCode,
-    notice: Option<String>,
+    problem: Option<Problem>,
+    note: Option<String>,
 ) -> Response {
     let (value, fresh) = match cookie(headers, LOGIN_CSRF_COOKIE) {
         Some(v) if !v.is_empty() => (v.to_string(), false),
         _ => (random_token(""), true),
     };
-    let body = format!(
-        "{}{}{}",
-        app_summary(plan),
-        notice.unwrap_or_default(),
-        login_form(p, path, req, &value)
-    );
-    let mut resp = html::page(status, "授权 / Authorize", &body);
+    let lang = lang_of(headers);
+    let page = ConsentPage {
+        chrome: chrome(lang, None, ""),
+        plan: Some(PlanView::of(plan, lang)),
+        problem,
+        note,
+        form: "login",
+        action: path.to_string(),
+        hidden: hidden_fields(req),
+        token: login_token(p, &value),
+        who: None,
+    };
+    let mut resp = show_page(status, &page);
     if fresh {
         let secure = if p.rules.sandbox { "" } else { "; Secure" };
         let c = format!("{LOGIN_CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{secure}");
@@ -181,30 +291,27 @@ fn login_page(
 }
 
 fn consent_page(
+    headers: &HeaderMap,
     path: &str,
     req: &AuthorizeRequest,
     plan: &ConsentPlan,
     account: &Account,
     csrf: &str,
 ) -> Response {
-    let who = format!(
-        "<p class=\"muted\">当前账号 / Logged in as <strong>{}</strong> ({})</p>",
-        escape(&account.name),
-        escape(&account.login)
-    );
-    let form = format!(
-        "<form method=\"post\" action=\"{}\">{}\
-         <input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
-         <div class=\"buttons\"><button class=\"primary\" type=\"submit\" name=\"action\" value=\"approve\">同意授权 / Approve</button>\
-         <button type=\"submit\" name=\"action\" value=\"decline\">拒绝 / Decline</button></div></form>",
-        escape(path),
-        hidden_fields(req),
-        escape(csrf)
-    );
-    html::page(
+    let lang = lang_of(headers);
+    show_page(
         StatusCode::OK,
-        "授权 / Authorize",
-        &format!("{}{who}{form}", app_summary(plan)),
+        &ConsentPage {
+            chrome: chrome(lang, Some(account.clone()), csrf),
+            plan: Some(PlanView::of(plan, lang)),
+            problem: None,
+            note: None,
+            form: "consent",
+            action: path.to_string(),
+            hidden: hidden_fields(req),
+            token: csrf.to_string(),
+            who: Some((account.name.clone(), account.login.clone())),
+        },
     )
 }
 
@@ -218,23 +325,24 @@ async fn session(p: &Platform, headers: &HeaderMap) -> Option<(Account, String)>
 pub async fn show(State(ctx): State<Ctx>, uri: Uri, headers: HeaderMap) -> Response {
     let p = &ctx.platform;
     let Ok(pairs) = parse_form(uri.query().unwrap_or("").as_bytes()) else {
-        return error_page(&PageError::InvalidUrl);
+        return error_page(&headers, &PageError::InvalidUrl);
     };
     let req = request_from(&pairs);
     let plan = match consent::plan(p, &req).await {
         Ok(plan) => plan,
-        Err(e) => return error_page(&e),
+        Err(e) => return error_page(&headers, &e),
     };
     let path = uri.path();
     match session(p, &headers).await {
-        None => login_page(p, &headers, path, &req, &plan, StatusCode::OK, None),
+        None => login_page(p, &headers, path, &req, &plan, StatusCode::OK, None, None),
         Some((account, csrf)) => match consent::eligibility(p, &plan, &account).await {
-            Ok(_) => consent_page(path, &req, &plan, &account, &csrf),
+            Ok(_) => consent_page(&headers, path, &req, &plan, &account, &csrf),
             Err(e) if e.depends_on_user() => {
-                let notice = format!(
-                    "{}<p class=\"muted\">当前账号 / Logged in as {} — 可换一个账号登录 / you may log in with another account.</p>",
-                    error_box(&e),
-                    escape(&account.login)
+                let note = format!(
+                    "{} {} — {}",
+                    lang_of(&headers).t("consent.as"),
+                    account.login,
+                    lang_of(&headers).t("consent.other_account")
                 );
                 login_page(
                     p,
@@ -243,10 +351,11 @@ pub async fn show(State(ctx): State<Ctx>, uri: Uri, headers: HeaderMap) -> Respo
                     &req,
                     &plan,
                     StatusCode::FORBIDDEN,
-                    Some(notice),
+                    Some(Problem::of(&e)),
+                    Some(note),
                 )
             }
-            Err(e) => error_page(&e),
+            Err(e) => error_page(&headers, &e),
         },
     }
 }
@@ -255,7 +364,7 @@ pub async fn show(State(ctx): State<Ctx>, uri: Uri, headers: HeaderMap) -> Respo
 pub async fn submit(State(ctx): State<Ctx>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let p = &ctx.platform;
     let Ok(form) = parse_form(&body) else {
-        return error_page(&PageError::InvalidUrl);
+        return error_page(&headers, &PageError::InvalidUrl);
     };
     let field = |name: &str| {
         form.iter()
@@ -266,14 +375,14 @@ pub async fn submit(State(ctx): State<Ctx>, uri: Uri, headers: HeaderMap, body: 
     let req = request_from(&form);
     let plan = match consent::plan(p, &req).await {
         Ok(plan) => plan,
-        Err(e) => return error_page(&e),
+        Err(e) => return error_page(&headers, &e),
     };
     let path = uri.path();
     match field("action") {
         "login" => log_in(p, &headers, path, &req, &plan, field).await,
         action @ ("approve" | "decline") => {
             let Some((account, csrf)) = session(p, &headers).await else {
-                let notice = "<div class=\"error\">登录已过期，请重新登录 / Your session has ended: log in again.</div>";
+                let problem = Problem::text(lang_of(&headers).t("consent.session_ended"));
                 return login_page(
                     p,
                     &headers,
@@ -281,23 +390,25 @@ pub async fn submit(State(ctx): State<Ctx>, uri: Uri, headers: HeaderMap, body: 
                     &req,
                     &plan,
                     StatusCode::UNAUTHORIZED,
-                    Some(notice.into()),
+                    Some(problem),
+                    None,
                 );
             };
             if !secret_eq(field("csrf_token"), &csrf) {
-                return forbidden_csrf();
+                return forbidden_csrf(&headers);
             }
             if action == "decline" {
                 return redirect(&consent::decline_redirect(&plan));
             }
             match consent::approve(p, &plan, &account).await {
                 Ok(url) => redirect(&url),
-                Err(e) => error_page(&e),
+                Err(e) => error_page(&headers, &e),
             }
         }
-        _ => error_page(&PageError::Internal(kaifang_platform::Error::invalid(
-            "unknown form action",
-        ))),
+        _ => error_page(
+            &headers,
+            &PageError::Internal(kaifang_platform::Error::invalid("unknown form action")),
+        ),
     }
 }
 
@@ -311,12 +422,11 @@ async fn log_in<'a>(
 ) -> Response {
     let cookie_value = cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or("");
     if cookie_value.is_empty() || !secret_eq(field("login_csrf"), &login_token(p, cookie_value)) {
-        return forbidden_csrf();
+        return forbidden_csrf(headers);
     }
     let account = match accounts::authenticate(p, field("login"), field("password")).await {
         Ok(a) => a,
         Err(e) => {
-            let notice = format!("<div class=\"error\">{}</div>", escape(&e.message));
             return login_page(
                 p,
                 headers,
@@ -324,13 +434,14 @@ async fn log_in<'a>(
                 req,
                 plan,
                 StatusCode::UNAUTHORIZED,
-                Some(notice),
+                Some(Problem::text(e.message)),
+                None,
             );
         }
     };
     let s = match accounts::create_session(p, &account).await {
         Ok(s) => s,
-        Err(e) => return error_page(&PageError::Internal(e)),
+        Err(e) => return error_page(headers, &PageError::Internal(e)),
     };
     let secure = if p.rules.sandbox { "" } else { "; Secure" };
     let max_age = (s.expires_at - p.now()) / 1000;
@@ -345,12 +456,21 @@ async fn log_in<'a>(
     resp
 }
 
-fn forbidden_csrf() -> Response {
-    html::page(
+fn forbidden_csrf(headers: &HeaderMap) -> Response {
+    let lang = lang_of(headers);
+    show_page(
         StatusCode::FORBIDDEN,
-        "授权失败 / Authorization failed",
-        "<h1>授权失败 / Authorization failed</h1><div class=\"error\">表单已失效，请返回重新打开授权链接 / \
-         The form expired or did not come from this page (CSRF check failed): open the authorization link again.</div>",
+        &ConsentPage {
+            chrome: chrome(lang, None, ""),
+            plan: None,
+            problem: Some(Problem::text(lang.t("consent.csrf"))),
+            note: None,
+            form: "",
+            action: String::new(),
+            hidden: String::new(),
+            token: String::new(),
+            who: None,
+        },
     )
 }
 

@@ -22,6 +22,8 @@ pub struct TestServer {
     pub base: String,
     pub http: reqwest::Client,
     pub dir: TempDir,
+    /// The PostgreSQL database, or `None` for SQLite (`kaifang.db` in `dir`).
+    pub database_url: Option<String>,
 }
 
 /// Someone calling the API with a bearer token.
@@ -67,6 +69,7 @@ impl TestServer {
         settings.database_url = fresh_postgres_url().await.expect("postgres test database");
         adjust(&mut settings);
         let clock = Arc::new(Clock::fixed(START_MS));
+        let database_url = settings.database_url.clone();
         let server = kaifang_server::start(&settings, clock.clone())
             .await
             .expect("server starts");
@@ -81,11 +84,33 @@ impl TestServer {
             base,
             http,
             dir,
+            database_url,
         }
+    }
+
+    /// The server's database opened anew (after [`Server::stop`], to see what was written).
+    pub async fn reopen_db(dir: &TempDir, database_url: Option<&str>) -> kaifang_store::Db {
+        kaifang_store::Db::open(database_url, &dir.0.join("kaifang.db"))
+            .await
+            .expect("database reopens")
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A kaifang-sdk client for `app` that does not retry, so tests see every answer.
+    pub fn sdk_client(&self, app: &AppFixture) -> kaifang_sdk::Client {
+        let mut client = kaifang_sdk::Client::new(
+            self.base.clone(),
+            kaifang_sdk::Credentials {
+                app_key: app.app_key.clone(),
+                app_secret: app.app_secret.clone(),
+                sign_secret: app.sign_secret.clone(),
+            },
+        );
+        client.max_retries = 0;
+        client
     }
 
     fn actor(&self, account_id: i64, login: &str, password: &str, token: String) -> Actor {
@@ -329,6 +354,160 @@ impl Actor {
     }
     pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
         self.send(self.http.delete(format!("{}{path}", self.base)))
+            .await
+    }
+}
+
+/// A browser-like visitor of the server-rendered pages: the session cookie (empty when not
+/// logged in), its CSRF token for forms, and the `lang` cookie.
+#[derive(Clone)]
+pub struct PageSession {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: String,
+    pub csrf: String,
+    pub lang: &'static str,
+}
+
+impl TestServer {
+    /// A logged-in page session (through `POST /api/session`, the same session the log-in
+    /// form starts), in Chinese.
+    pub async fn page_session(&self, login: &str, password: &str) -> PageSession {
+        let resp = self
+            .http
+            .post(self.url("/api/session"))
+            .json(&json!({"login": login, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "log in {login}");
+        let cookie = resp.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let body: Value = resp.json().await.unwrap();
+        PageSession {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+            lang: "zh",
+        }
+    }
+
+    /// A visitor who is not logged in, in Chinese.
+    pub fn visitor(&self) -> PageSession {
+        PageSession {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            cookie: String::new(),
+            csrf: String::new(),
+            lang: "zh",
+        }
+    }
+}
+
+impl PageSession {
+    /// The same visitor reading in another language (`zh` or `en`).
+    pub fn in_lang(&self, lang: &'static str) -> PageSession {
+        PageSession {
+            lang,
+            ..self.clone()
+        }
+    }
+
+    fn cookies(&self) -> String {
+        let lang = format!("lang={}", self.lang);
+        if self.cookie.is_empty() {
+            lang
+        } else {
+            format!("{}; {lang}", self.cookie)
+        }
+    }
+
+    /// `GET path`: status and HTML.
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookies())
+            .send()
+            .await
+            .unwrap();
+        (resp.status(), resp.text().await.unwrap())
+    }
+
+    /// Posts a form with the session's CSRF token added as `_csrf`: status, `Location`, body.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, Option<String>, String) {
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookies())
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let location = resp
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string());
+        (resp.status(), location, resp.text().await.unwrap())
+    }
+}
+
+/// A page's whole answer: status, headers and body text (for checks on headers such as
+/// `Cache-Control` and on redirects).
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// Where a redirect goes.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl PageSession {
+    async fn answer(&self, req: reqwest::RequestBuilder) -> Page {
+        let resp = req.header("cookie", self.cookies()).send().await.unwrap();
+        Page {
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            body: resp.text().await.unwrap_or_default(),
+        }
+    }
+
+    /// `GET path` with the headers.
+    pub async fn page(&self, path: &str) -> Page {
+        self.answer(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    /// Submits a form with the session's CSRF token, keeping the headers.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_bare(path, &all).await
+    }
+
+    /// Posts exactly `fields` (no CSRF token unless given).
+    pub async fn post_bare(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.answer(self.http.post(format!("{}{path}", self.base)).form(fields))
             .await
     }
 }

@@ -34,6 +34,8 @@ pub struct ReceiverState {
     pub mode: Mutex<Mode>,
     /// Whether heartbeats and URL tests are answered correctly.
     pub heartbeat_ok: Mutex<bool>,
+    /// How long heartbeats and URL tests wait before their answer.
+    pub heartbeat_delay: Mutex<Duration>,
     /// Every real message request: (envelope, when, answered ok).
     pub messages: Mutex<Vec<(Value, Instant, bool)>>,
     pub heartbeats: AtomicUsize,
@@ -61,6 +63,10 @@ async fn receive(State(s): State<Arc<ReceiverState>>, body: String) -> (StatusCo
     let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     if v["test"] == json!(true) && v.get("eventId").is_none() {
         s.heartbeats.fetch_add(1, Ordering::SeqCst);
+        let delay = *s.heartbeat_delay.lock().unwrap();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
         if *s.heartbeat_ok.lock().unwrap() {
             return ok;
         }
@@ -84,18 +90,53 @@ async fn receive(State(s): State<Arc<ReceiverState>>, body: String) -> (StatusCo
 }
 
 impl Receiver {
-    /// A receiver that decrypts with `push_key`.
-    pub async fn start(push_key: &str, mode: Mode) -> Receiver {
-        let state = Arc::new(ReceiverState {
+    fn state(push_key: &str, mode: Mode) -> Arc<ReceiverState> {
+        Arc::new(ReceiverState {
             key: push_key.into(),
             mode: Mutex::new(mode),
             heartbeat_ok: Mutex::new(true),
+            heartbeat_delay: Mutex::new(Duration::ZERO),
             messages: Mutex::new(Vec::new()),
             heartbeats: AtomicUsize::new(0),
             requests: AtomicUsize::new(0),
-        });
+        })
+    }
+
+    /// A receiver that decrypts with `push_key`.
+    pub async fn start(push_key: &str, mode: Mode) -> Receiver {
+        let state = Self::state(push_key, mode);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/push", listener.local_addr().unwrap());
+        let app = Router::new()
+            .route("/push", post(receive))
+            .with_state(state.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Receiver { url, state, task }
+    }
+
+    /// The same receiver behind TLS on `https://127.0.0.1:PORT/push`, with `cert` (see
+    /// [`self_signed`]).
+    pub async fn start_tls(push_key: &str, mode: Mode, cert: &SelfSigned) -> Receiver {
+        let state = Self::state(push_key, mode);
+        let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("https://{}/push", tcp.local_addr().unwrap());
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der.clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key.clone_key()),
+        )
+        .unwrap();
+        let listener = TlsListener {
+            tcp,
+            tls: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+        };
         let app = Router::new()
             .route("/push", post(receive))
             .with_state(state.clone());
@@ -274,4 +315,50 @@ pub async fn log(dev: &Actor, app: &AppFixture, query: &str) -> Vec<Value> {
 pub fn quick(s: &mut kaifang_server::config::Settings) {
     s.rules.push_tick_ms = Some(20);
     s.rules.push_poll_ms = Some(5);
+}
+
+/// A self-signed certificate for 127.0.0.1 and its key.
+pub struct SelfSigned {
+    pub pem: String,
+    der: rustls::pki_types::CertificateDer<'static>,
+    key: rustls::pki_types::PrivatePkcs8KeyDer<'static>,
+}
+
+/// A fresh self-signed certificate for the IP address 127.0.0.1 (ring).
+pub fn self_signed() -> SelfSigned {
+    let c = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    SelfSigned {
+        pem: c.cert.pem(),
+        der: c.cert.der().clone(),
+        key: rustls::pki_types::PrivatePkcs8KeyDer::from(c.signing_key.serialize_der()),
+    }
+}
+
+/// TCP plus a TLS handshake per connection, for `axum::serve`. A failed handshake (a client
+/// that does not trust the certificate) is skipped.
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    tls: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((tcp, addr)) = self.tcp.accept().await else {
+                continue;
+            };
+            if let Ok(Ok(tls)) =
+                tokio::time::timeout(Duration::from_secs(5), self.tls.accept(tcp)).await
+            {
+                return (tls, addr);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
 }
