@@ -9,10 +9,12 @@
 mod db;
 mod migrate;
 mod row;
+mod scan;
 pub mod testing;
 
 pub use db::{Db, Tx};
 pub use row::{Arg, Row};
+pub use scan::ScanRow;
 
 /// A storage failure. The message names what failed; it never carries bound values.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +36,9 @@ pub enum Error {
     /// The connection string is not understood.
     #[error("unsupported database url {0:?}: use a path for SQLite or postgres://… for PostgreSQL")]
     Url(String),
+    /// SQLite answered a call of [`Db::scan`] with an error.
+    #[error("database error: {0}")]
+    Sqlite(String),
     /// A call's arguments do not fit its statement (a programming error).
     #[error("bad statement arguments: {0}")]
     Arguments(String),
