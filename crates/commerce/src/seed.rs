@@ -2,8 +2,9 @@
 //!
 //! Unlike [`crate::demo::seed_shop`] it does not go through the order state machine one step at
 //! a time: it writes finished orders (status and times consistent with each other) with
-//! multi-row INSERTs of 200 rows and 10 000 orders per transaction. It writes no outbox events:
-//! a bulk load is an import, not a stream of changes to push to apps.
+//! multi-row INSERTs of 200 rows and 10 000 orders per transaction, and renders their stored
+//! views ([`crate::orders::view`]) in the same transaction. It writes no outbox events: a bulk
+//! load is an import, not a stream of changes to push to apps.
 //!
 //! # How it stays fast
 //!
@@ -29,9 +30,11 @@
 
 use kaifang_platform::Platform;
 use kaifang_platform::clock::{DAY, HOUR, MINUTE};
-use kaifang_store::{Arg, args};
+use kaifang_store::{Arg, Backend, Tx, args};
 
 use crate::demo::{self, DEMO_CARRIERS};
+use crate::orders;
+use crate::orders::view::Named;
 use crate::vault::SealedConsignee;
 use crate::{Error, Result};
 
@@ -82,8 +85,13 @@ const ORDER_COLS: &[&str] = &[
     "city_code",
     "district",
     "district_code",
+    "town",
+    "town_code",
+    "flag",
 ];
+/// Item and package rows get explicit ids (see [`IdBase`]): the stored views show them.
 const ITEM_COLS: &[&str] = &[
+    "id",
     "order_id",
     "item_id",
     "sku_id",
@@ -99,6 +107,7 @@ const ITEM_COLS: &[&str] = &[
     "discount_fee",
 ];
 const PKG_COLS: &[&str] = &[
+    "id",
     "order_id",
     "seller_id",
     "express_code",
@@ -239,19 +248,24 @@ pub async fn bulk_orders(
     let mut pending = rx.recv().await;
     while pending.is_some() {
         let mut tx = p.db.begin().await?;
+        let mut ids = IdBase::claim(&mut tx).await?;
         let mut in_tx = 0usize;
         while in_tx < ORDERS_PER_TX {
-            let Some(b) = pending.take() else { break };
+            let Some(mut b) = pending.take() else { break };
+            ids.assign(&mut b);
             tx.insert_rows("orders", ORDER_COLS, &b.order_args).await?;
             tx.insert_rows("order_items", ITEM_COLS, &b.item_args)
                 .await?;
             tx.insert_rows("order_logistics", PKG_COLS, &b.package_args)
+                .await?;
+            tx.insert_rows("order_views", &["order_id", "body"], &b.views()?)
                 .await?;
             stats.packages += b.packages as u64;
             in_tx += b.orders;
             stats.orders += b.orders as u64;
             pending = rx.recv().await;
         }
+        ids.release(&mut tx).await?;
         tx.commit().await?;
         progress(stats.orders);
     }
@@ -340,6 +354,99 @@ struct Batch {
     item_args: Vec<Arg>,
     packages: usize,
     package_args: Vec<Arg>,
+}
+
+impl Batch {
+    /// The stored views of the batch's orders, as `order_views` rows, rendered from the values
+    /// about to be inserted (reading them back would double the load's time).
+    fn views(&self) -> Result<Vec<Arg>> {
+        let (o, i, k) = (ORDER_COLS.len(), ITEM_COLS.len(), PKG_COLS.len());
+        let mut packages = self.package_args.chunks(k).peekable();
+        let mut out = Vec::with_capacity(self.orders * 2);
+        // One item per generated order, in order; packages follow their orders' order.
+        for (order, item) in self.order_args.chunks(o).zip(self.item_args.chunks(i)) {
+            let oid = match order[0] {
+                Arg::I64(v) => v,
+                _ => return Err(Error::internal("a generated order has no id")),
+            };
+            let mut own = Vec::new();
+            while let Some(p) = packages.next_if(|p| p[1] == Arg::I64(oid)) {
+                if let (Arg::I64(id), Arg::I64(code), Arg::Text(no)) = (&p[0], &p[3], &p[4]) {
+                    own.push((*id, *code, no.clone()));
+                }
+            }
+            let body = orders::view::render_new(
+                &Named {
+                    names: ORDER_COLS,
+                    values: order,
+                    prefix: "",
+                },
+                &[Named {
+                    names: ITEM_COLS,
+                    values: item,
+                    prefix: "oi_",
+                }],
+                own,
+            )?;
+            out.extend([Arg::I64(oid), Arg::Text(body)]);
+        }
+        Ok(out)
+    }
+}
+
+/// The next ids of `order_items` and `order_logistics` within one transaction of the load.
+/// Rows get explicit ids so that their views can be rendered before they are written. On
+/// SQLite the write transaction excludes other writers and AUTOINCREMENT moves past explicit
+/// ids by itself; on PostgreSQL the two tables are locked against inserts for the transaction
+/// and their identity sequences moved past the ids before it commits ([`IdBase::release`]).
+struct IdBase {
+    item: i64,
+    package: i64,
+}
+
+impl IdBase {
+    async fn claim(tx: &mut Tx) -> Result<Self> {
+        if tx.backend() == Backend::Postgres {
+            tx.execute(
+                "LOCK TABLE order_items, order_logistics IN SHARE ROW EXCLUSIVE MODE",
+                &[],
+            )
+            .await?;
+        }
+        Ok(IdBase {
+            item: tx
+                .scalar("SELECT COALESCE(MAX(id), 0) FROM order_items", &[])
+                .await?
+                + 1,
+            package: tx
+                .scalar("SELECT COALESCE(MAX(id), 0) FROM order_logistics", &[])
+                .await?
+                + 1,
+        })
+    }
+
+    /// Numbers the batch's item and package rows.
+    fn assign(&mut self, b: &mut Batch) {
+        for row in b.item_args.chunks_mut(ITEM_COLS.len()) {
+            row[0] = Arg::I64(self.item);
+            self.item += 1;
+        }
+        for row in b.package_args.chunks_mut(PKG_COLS.len()) {
+            row[0] = Arg::I64(self.package);
+            self.package += 1;
+        }
+    }
+
+    async fn release(&self, tx: &mut Tx) -> Result<()> {
+        if tx.backend() == Backend::Postgres {
+            tx.fetch_one(
+                "SELECT setval(pg_get_serial_sequence('order_items', 'id'), GREATEST((SELECT MAX(id) FROM order_items), 1)), setval(pg_get_serial_sequence('order_logistics', 'id'), GREATEST((SELECT MAX(id) FROM order_logistics), 1))",
+                &[],
+            )
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 /// Builds finished orders for one shop.
@@ -432,10 +539,14 @@ impl Generator {
                 addr.city.clone(),
                 addr.city_code,
                 addr.district.clone(),
-                addr.district_code
+                addr.district_code,
+                "",
+                0,
+                0
             ]);
             let market = sku.market.max(sku.price);
             b.item_args.extend(args![
+                0, // id, given when the batch is written
                 oid,
                 sku.item_id,
                 sku.sku_id,
@@ -452,8 +563,15 @@ impl Generator {
             ]);
             if let Some(t) = send {
                 let code = DEMO_CARRIERS[fastrand::usize(..DEMO_CARRIERS.len())];
-                b.package_args
-                    .extend(args![oid, seller_id, code, demo::random_waybill(), t, t]);
+                b.package_args.extend(args![
+                    0, // id, given when the batch is written
+                    oid,
+                    seller_id,
+                    code,
+                    demo::random_waybill(),
+                    t,
+                    t
+                ]);
                 b.packages += 1;
             }
         }

@@ -142,6 +142,12 @@ pub async fn open_platform_for(
         _ => None,
     };
     let platform = Platform::new(db, clock, vault, settings.rules(), mailer);
+    let rendered = kaifang_commerce::orders::view::backfill(&platform.db)
+        .await
+        .map_err(|e| StartError::Config(format!("rendering stored order views: {e}")))?;
+    if rendered > 0 {
+        tracing::info!(orders = rendered, "rendered the views of older orders");
+    }
     if let Some((login, password)) = &settings.operator {
         ensure_operator(&platform, login, password).await?;
     }

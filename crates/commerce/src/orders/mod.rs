@@ -7,7 +7,7 @@
 
 pub mod query;
 mod status;
-mod view;
+pub mod view;
 
 pub use status::{OrderAction, OrderStatus, view_status_range};
 
@@ -199,6 +199,7 @@ pub(crate) async fn create_order_at(
         now,
     )
     .await?;
+    view::store(&mut tx, oid).await?;
     tx.commit().await?;
     Ok(oid)
 }
@@ -264,6 +265,7 @@ async fn buyer_step(
     };
     tx.execute(sql, &args![oid, to.code(), now]).await?;
     status_event(&mut tx, event, &row, to, now).await?;
+    view::store(&mut tx, oid).await?;
     tx.commit().await?;
     Ok(to)
 }
@@ -368,6 +370,7 @@ pub(crate) async fn deliver_at(
     )
     .await?;
     status_event(&mut tx, outbox::ORDER_DELIVERING, &row, to, now).await?;
+    view::store(&mut tx, d.order_id).await?;
     tx.commit().await?;
     Ok(to)
 }
@@ -429,6 +432,7 @@ pub async fn update_logistics(
         &args![oid, now],
     )
     .await?;
+    view::store(&mut tx, oid).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -471,6 +475,7 @@ pub async fn append_logistics(
         &args![oid, now],
     )
     .await?;
+    view::store(&mut tx, oid).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -541,6 +546,7 @@ pub async fn add_note(
         now,
     )
     .await?;
+    view::store(&mut tx, oid).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -253,6 +253,7 @@ pub(crate) async fn open_refund_at(
         .fetch_one("SELECT * FROM refunds WHERE id = $1", &args![id])
         .await?;
     emit_refund(&mut tx, &row, status, None, now).await?;
+    orders::view::store(&mut tx, req.oid).await?;
     tx.commit().await?;
     Ok((id, status))
 }
@@ -329,6 +330,7 @@ async fn step(
             orders::close_for_refund(&mut tx, &order, now).await?;
         }
     }
+    orders::view::store(&mut tx, oid).await?;
     tx.commit().await?;
     Ok(to)
 }

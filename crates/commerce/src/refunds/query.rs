@@ -226,14 +226,15 @@ pub async fn refund_pcursor_list(
     }
     let keyset = Keyset { by_update, desc };
     let (t, id) = keyset.start(&q.pcursor)?;
+    let (from, to) = keyset.range(q.begin_time, q.end_time, (t, id));
     let sql = keyset.pick([CREATE_DESC, CREATE_ASC, UPDATE_DESC, UPDATE_ASC]);
     let rows =
         p.db.fetch_all(
             sql,
             &args![
                 seller_id,
-                q.begin_time,
-                q.end_time,
+                from,
+                to,
                 kind,
                 status,
                 negotiate,

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::common::*;
-use kaifang_commerce::{demo, seed};
+use kaifang_commerce::{demo, orders, seed};
 use kaifang_store::args;
 
 #[tokio::test]
@@ -51,6 +51,37 @@ async fn seed_shop_fills_every_status_once_with_events() {
         add_events, 120,
         "made through the domain functions, so each order has its event"
     );
+    // Every change went through a path that re-renders the order's stored view; so do notes
+    // and package changes, which the demo does not make.
+    let shipped: Vec<i64> =
+        e.db.fetch_all(
+            "SELECT id FROM orders WHERE status = 40 ORDER BY id LIMIT 3",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.i64("id").unwrap())
+        .collect();
+    let author = orders::NoteAuthor {
+        staff_id: 0,
+        name: "shop".into(),
+    };
+    // One order per change, so a later change cannot hide a forgotten re-rendering.
+    orders::add_note(&e, s, shipped[0], "fragile", Some(1), &author)
+        .await
+        .unwrap();
+    orders::append_logistics(&e, s, shipped[1], 4, "YT0000000001")
+        .await
+        .unwrap();
+    orders::update_logistics(&e, s, shipped[2], 2, "SF0000000002", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        orders::view::stale(&e.db).await.unwrap(),
+        Vec::<i64>::new(),
+        "every order's stored view matches a fresh rendering"
+    );
     assert!(
         !demo::seed_shop(&e, s, 120).await.unwrap(),
         "second call does nothing"
@@ -93,6 +124,11 @@ async fn bulk_orders_are_consistent_sealed_and_listable() {
         .await
         .unwrap();
     assert_eq!(shipped as u64, stats.packages);
+    assert_eq!(
+        orders::view::stale(&e.db).await.unwrap(),
+        Vec::<i64>::new(),
+        "the views the loader rendered from its own values match the database's"
+    );
     let bad = e
         .db
         .scalar(
