@@ -108,7 +108,7 @@ pub async fn pending(p: &Platform, limit: usize) -> Result<Pending> {
     let rows =
         p.db.fetch_all(
             "SELECT id, event, scope, biz_id, seller_id, buyer_id, info, created_at FROM outbox
-             WHERE dispatched_at IS NULL ORDER BY id LIMIT $1",
+             WHERE dispatched_at IS NULL ORDER BY id LIMIT ($1 + 0)",
             &args![i64::try_from(limit).unwrap_or(500)],
         )
         .await?;

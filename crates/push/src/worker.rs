@@ -755,7 +755,7 @@ async fn claim_due(shared: &Arc<Shared>) -> Result<()> {
             .fetch_all(
                 "UPDATE push_messages SET lease_until = $1 WHERE id IN (
                     SELECT id FROM push_messages WHERE app_id = $2 AND status = 'pending' AND next_attempt_at <= $3
-                    AND (lease_until IS NULL OR lease_until < $3) ORDER BY next_attempt_at, id LIMIT $4)
+                    AND (lease_until IS NULL OR lease_until < $3) ORDER BY next_attempt_at, id LIMIT ($4 + 0))
                  AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3)
                  RETURNING id, payload, step",
                 &args![now + p.rules.push.lease, app_id, now, i64::try_from(room).unwrap_or(0)],

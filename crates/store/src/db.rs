@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -11,16 +11,28 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
 use crate::row::{Arg, Row};
+use crate::scan::Readers;
 use crate::{Backend, Error, Result};
 
 /// A connection pool on SQLite or PostgreSQL. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
     /// The embedded default.
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     /// PostgreSQL, for several nodes sharing one database.
     Pg(PgPool),
 }
+
+/// An SQLite file: sqlx's pool, and the read connections of [`Db::scan`] (none for a bulk load).
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    pub(crate) pool: SqlitePool,
+    pub(crate) readers: Option<Arc<Readers>>,
+}
+
+/// Read connections [`Db::scan`] keeps per SQLite file: one per core of this kind of machine
+/// and a spare; a scan finding all busy borrows one of the pool's.
+const READERS: usize = 4;
 
 /// An open transaction; dropped without [`Tx::commit`] it rolls back, so a failed request leaves
 /// nothing half-written.
@@ -45,7 +57,9 @@ impl Db {
             .max_connections(8)
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool))
+        // The pool's first connection has created the file and set WAL mode.
+        let readers = Some(Arc::new(Readers::open(path, READERS)?));
+        Ok(Db::Sqlite(SqliteDb { pool, readers }))
     }
 
     /// Opens an SQLite file for a one-off bulk load such as `kaifang seed`: one connection, a
@@ -66,7 +80,10 @@ impl Db {
             .max_connections(1)
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool))
+        Ok(Db::Sqlite(SqliteDb {
+            pool,
+            readers: None,
+        }))
     }
 
     /// Connects to PostgreSQL with a `postgres://` URL.
@@ -127,7 +144,7 @@ impl Db {
     /// IMMEDIATE`), so a read-then-write transaction never fails halfway on a busy database.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(s) => Tx::Sqlite(s.pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Pg(p) => Tx::Pg(p.begin().await?),
         })
     }
@@ -135,7 +152,7 @@ impl Db {
     /// Connections in use and idle, for the metrics page.
     pub fn pool_usage(&self) -> (u32, usize) {
         match self {
-            Db::Sqlite(p) => (p.size(), p.num_idle()),
+            Db::Sqlite(s) => (s.pool.size(), s.pool.num_idle()),
             Db::Pg(p) => (p.size(), p.num_idle()),
         }
     }
@@ -143,7 +160,7 @@ impl Db {
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(s) => s.pool.close().await,
             Db::Pg(p) => p.close().await,
         }
     }
@@ -244,8 +261,8 @@ macro_rules! query_surface {
     };
 }
 
-fn pool_sqlite(p: &SqlitePool) -> &SqlitePool {
-    p
+fn pool_sqlite(s: &SqliteDb) -> &SqlitePool {
+    &s.pool
 }
 fn pool_pg(p: &PgPool) -> &PgPool {
     p
@@ -353,7 +370,7 @@ impl Db {
     pub async fn execute_raw(&self, sql: &str) -> Result<()> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
         match self {
-            Db::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(drop)?,
+            Db::Sqlite(s) => sqlx::raw_sql(sql).execute(&s.pool).await.map(drop)?,
             Db::Pg(p) => sqlx::raw_sql(sql).execute(p).await.map(drop)?,
         }
         Ok(())

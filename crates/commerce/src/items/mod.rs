@@ -702,7 +702,7 @@ pub async fn list_items(p: &Platform, seller_id: i64, q: &ItemListParams) -> Res
     let rows = p
         .db
         .fetch_all(
-            "SELECT * FROM items WHERE seller_id = $1 AND item_status = $2 AND ($3 < 0 OR shelf_status = $3) AND ($4 = 0 OR id = $4) AND ($5 = '' OR rel_item_id = $5) ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7",
+            "SELECT * FROM items WHERE seller_id = $1 AND item_status = $2 AND ($3 < 0 OR shelf_status = $3) AND ($4 = 0 OR id = $4) AND ($5 = '' OR rel_item_id = $5) ORDER BY created_at DESC, id DESC LIMIT ($6 + 0) OFFSET ($7 + 0)",
             &args![seller_id, ITEM_NORMAL, shelf, only_id, only_rel, page_size, (page - 1) * page_size],
         )
         .await?;

@@ -88,7 +88,7 @@ macro_rules! page_sql {
         concat!(
             "SELECT o.id, o.", $col, " AS t, v.body FROM orders o JOIN order_views v ON v.order_id = o.id WHERE o.seller_id = $1 AND o.",
             $col, " >= $2 AND o.", $col, " <= $3 AND o.status BETWEEN $4 AND $5 AND ($6 = 0 OR o.cps_type = $6) AND (o.",
-            $col, ", o.id) ", $cmp, " ($7, $8) ORDER BY o.", $col, " ", $dir, ", o.id ", $dir, " LIMIT $9"
+            $col, ", o.id) ", $cmp, " ($7, $8) ORDER BY o.", $col, " ", $dir, ", o.id ", $dir, " LIMIT ($9 + 0)"
         )
     };
 }

@@ -148,7 +148,7 @@ macro_rules! refund_page_sql {
         concat!(
             "SELECT * FROM refunds WHERE seller_id = $1 AND ", $col, " >= $2 AND ", $col,
             " <= $3 AND ($4 = 9 OR status IN (10, 11, 40)) AND ($5 = 0 OR status = $5) AND ($6 = 0 OR negotiate_status = $6) AND ($7 = 0 OR order_id = $7) AND (",
-            $col, ", id) ", $cmp, " ($8, $9) ORDER BY ", $col, " ", $dir, ", id ", $dir, " LIMIT $10"
+            $col, ", id) ", $cmp, " ($8, $9) ORDER BY ", $col, " ", $dir, ", id ", $dir, " LIMIT ($10 + 0)"
         )
     };
 }
