@@ -342,6 +342,35 @@ fn wait_for_file(path: &Path, child: &mut Child) -> Result<(), String> {
     Err(format!("{} did not appear", path.display()))
 }
 
+/// Starts `kaifang bench ceiling-server` (answering `body_file`'s bytes when given) and waits
+/// for its `LISTEN <addr>` line.
+fn start_ceiling(exe: &Path, body_file: Option<&Path>) -> Result<(Guard, String), String> {
+    let mut cmd = Command::new(exe);
+    cmd.args(["bench", "ceiling-server"]);
+    if let Some(f) = body_file {
+        cmd.arg("--body-file").arg(f);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    {
+        use std::io::BufRead;
+        let out = child.stdout.take().ok_or("no stdout")?;
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+    }
+    let guard = Guard(child);
+    let addr = line
+        .trim()
+        .strip_prefix("LISTEN ")
+        .ok_or("no LISTEN line")?
+        .to_string();
+    Ok((guard, addr))
+}
+
 /// Runs both measurements and prints the report.
 pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
@@ -351,25 +380,7 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
 
     // The ceiling.
-    let mut ceiling = Command::new(&exe)
-        .args(["bench", "ceiling-server"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut line = String::new();
-    {
-        use std::io::BufRead;
-        let out = ceiling.stdout.take().ok_or("no stdout")?;
-        std::io::BufReader::new(out)
-            .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
-    }
-    let ceiling = Guard(ceiling);
-    let ceiling_addr = line
-        .trim()
-        .strip_prefix("LISTEN ")
-        .ok_or("no LISTEN line")?
-        .to_string();
+    let (ceiling, ceiling_addr) = start_ceiling(&exe, None)?;
     let ceiling_path = "/open/user/seller/get";
     let ceiling_pid = ceiling.0.id();
     let ceiling_figs = rt.block_on(load(
@@ -745,26 +756,7 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
     // The ceiling: a bare server answering the same page.
     let body_file = dir.join("bench-ceiling-body.json");
     std::fs::write(&body_file, &page_bytes).map_err(|e| e.to_string())?;
-    let mut ceiling = Command::new(&exe)
-        .args(["bench", "ceiling-server", "--body-file"])
-        .arg(&body_file)
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut line = String::new();
-    {
-        use std::io::BufRead;
-        let out = ceiling.stdout.take().ok_or("no stdout")?;
-        std::io::BufReader::new(out)
-            .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
-    }
-    let ceiling = Guard(ceiling);
-    let ceiling_addr = line
-        .trim()
-        .strip_prefix("LISTEN ")
-        .ok_or("no LISTEN line")?
-        .to_string();
+    let (ceiling, ceiling_addr) = start_ceiling(&exe, Some(&body_file))?;
     let ceiling_figs = rt.block_on(load(
         &ceiling_addr,
         "/open/order/cursor/list",
