@@ -180,3 +180,26 @@ async fn bulk_orders_are_consistent_sealed_and_listable() {
     assert_eq!(out[0].error_code, 1);
     assert_eq!(out[0].decrypted_data.as_ref().unwrap().len(), 11);
 }
+
+#[tokio::test]
+async fn orders_from_before_stored_views_get_them_at_start() {
+    let e = env().await;
+    let s = merchant(&e).await;
+    assert!(demo::seed_shop(&e, s, 20).await.unwrap());
+    // A data directory from before migration 6: orders without views, the backfill pending.
+    e.db.execute("DELETE FROM order_views", &[]).await.unwrap();
+    e.db.execute(
+        "INSERT INTO order_views_backfill (after_id) VALUES (0)",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(orders::view::stale(&e.db).await.unwrap().len(), 20);
+    assert_eq!(orders::view::backfill(&e.db).await.unwrap(), 20);
+    assert_eq!(orders::view::stale(&e.db).await.unwrap(), Vec::<i64>::new());
+    assert_eq!(
+        orders::view::backfill(&e.db).await.unwrap(),
+        0,
+        "done once; later starts do nothing"
+    );
+}
