@@ -68,6 +68,16 @@ pub struct Figures {
     pub failures: u64,
 }
 
+impl Figures {
+    /// One report line, labelled `name`.
+    fn print(&self, name: &str) {
+        println!(
+            "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures)",
+            self.rps, self.cpu_us_per_req, self.p50_us, self.p99_us, self.requests, self.failures
+        );
+    }
+}
+
 /// `kaifang bench ceiling-server`: the bare server, printing `LISTEN <addr>` when ready.
 pub async fn serve_ceiling() -> std::io::Result<()> {
     serve_ceiling_with(None).await
@@ -403,48 +413,18 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("kaifang-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut child = Command::new(&exe)
-        .args(["demo", "--listen", &addr, "--data-dir"])
-        .arg(&dir)
-        .env("KAIFANG_RULES__QPS_FLOOR", "1000000")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    wait_for_file(&dir.join("demo.json"), &mut child)?;
-    let server = Guard(child);
-    let demo: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("demo.json")).map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
-    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let app_key = s(&demo["app"]["app_key"]);
-    let sign_secret = s(&demo["app"]["sign_secret"]);
-    let user_id = demo["merchant"]["user_id"].as_i64().unwrap_or(0);
-    let api_token = s(&demo["developer"]["api_token"]);
-    let (status, tok) = rt.block_on(request(
-        &addr,
-        "POST",
-        &format!("/api/apps/{app_key}/test-users/{user_id}/token"),
-        Some(&api_token),
+    let addr = free_addr()?;
+    let server = start_demo(&exe, &dir, &addr)?;
+    let (app_key, sign_secret, token) = demo_credentials(&rt, &dir, &addr)?;
+    let query = signed_query(
+        "open.user.seller.get",
+        &app_key,
+        &sign_secret,
+        &token,
         "{}",
-    ))?;
-    if status != 200 {
-        return Err(format!("minting a test-user token: {status} {tok}"));
-    }
-    let token = s(&tok["access_token"]);
-    let ts = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_err(|e| e.to_string())?
-        .as_millis() as i64;
-    let creds = kaifang_sdk_params(&app_key, &sign_secret, &token, ts);
-    let path = format!("/open/user/seller/get?{creds}");
+        now_ms(),
+    );
+    let path = format!("/open/user/seller/get?{query}");
     let gateway_figs = rt.block_on(load(&addr, &path, server.0.id(), spec, Pace::Saturate))?;
     let gateway_paced = rt.block_on(load(
         &addr,
@@ -456,25 +436,19 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 
-    let report = |name: &str, f: &Figures| {
-        println!(
-            "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures)",
-            f.rps, f.cpu_us_per_req, f.p50_us, f.p99_us, f.requests, f.failures
-        );
-    };
     println!(
         "kaifang bench gateway: {} connections, {} s measured after 1 s warm-up per phase, loopback keep-alive",
         spec.connections, spec.seconds
     );
     println!("saturated (each connection sends again as soon as it is answered):");
-    report("ceiling", &ceiling_figs);
-    report("gateway", &gateway_figs);
+    ceiling_figs.print("ceiling");
+    gateway_figs.print("gateway");
     println!(
         "paced at {} req/s (latency from each request's scheduled time):",
         spec.latency_rate
     );
-    report("ceiling", &ceiling_paced);
-    report("gateway", &gateway_paced);
+    ceiling_paced.print("ceiling");
+    gateway_paced.print("gateway");
     println!(
         "ratio     CPU/req gateway/ceiling = {:.2}x (bar <= 1.6x)   req/s gateway/ceiling = {:.2}x (bar >= 0.62x)   gateway p99 at {} req/s = {:.2} ms (bar < 2 ms)",
         gateway_figs.cpu_us_per_req / ceiling_figs.cpu_us_per_req.max(f64::MIN_POSITIVE),
@@ -487,31 +461,6 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         return Err(format!("{failures} gateway calls failed"));
     }
     Ok(())
-}
-
-/// The signed query string of `open.user.seller.get` (MD5, param `{}`).
-fn kaifang_sdk_params(app_key: &str, sign_secret: &str, token: &str, ts: i64) -> String {
-    use kaifang_wire::sign::{SignInput, SignMethod, sign};
-    let ts = ts.to_string();
-    let input = SignInput {
-        appkey: Some(app_key),
-        method: Some("open.user.seller.get"),
-        access_token: Some(token),
-        version: Some("1"),
-        sign_method: Some("MD5"),
-        timestamp: Some(&ts),
-        param: Some("{}"),
-    };
-    let signature = sign(&input, sign_secret, SignMethod::Md5);
-    let enc = |s: &str| {
-        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-    };
-    format!(
-        "appkey={}&method=open.user.seller.get&access_token={}&version=1&signMethod=MD5&timestamp={ts}&param={}&sign={signature}",
-        enc(app_key),
-        enc(token),
-        enc("{}")
-    )
 }
 
 /// The server's memory, from `/proc/<pid>/status`, kB.
@@ -769,12 +718,6 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    let report = |name: &str, f: &Figures| {
-        println!(
-            "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures)",
-            f.rps, f.cpu_us_per_req, f.p50_us, f.p99_us, f.requests, f.failures
-        );
-    };
     println!(
         "kaifang bench gateway --scenario cursor-list: {} orders, pageSize 50 (~{} kB a page), {} connections each paging its own 7-day window, {} s measured after 1 s warm-up, loopback keep-alive",
         scenario.orders,
@@ -782,8 +725,8 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
         spec.connections,
         spec.seconds
     );
-    report("ceiling", &ceiling_figs);
-    report("gateway", &gateway_figs);
+    ceiling_figs.print("ceiling");
+    gateway_figs.print("gateway");
     let mb = |kb: u64| kb as f64 / 1024.0;
     println!(
         "ratio     req/s gateway/ceiling = {:.2}x   CPU/req gateway/ceiling = {:.2}x   gateway {:.0} req/s (bar >= {BAR_RPS:.0}): {}",
