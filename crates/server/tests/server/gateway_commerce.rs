@@ -368,6 +368,16 @@ async fn events(t: &TestServer, biz_id: i64) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// The last of `events` is `kwaishop_aftersales_updateRefund` with this eventType and status.
+fn assert_refund_updated(events: &[(String, Value)], event_type: i64, status: i64) {
+    let (name, info) = events.last().expect("an event");
+    assert_eq!(name, kaifang_commerce::outbox::REFUND_UPDATE);
+    assert_eq!(
+        (info["eventType"].as_i64(), info["status"].as_i64()),
+        (Some(event_type), Some(status))
+    );
+}
+
 /// Two shops authorized for the same merchant-developer app.
 async fn two_shops() -> (TestServer, Actor, Shop, Shop) {
     let t = TestServer::start().await;
@@ -757,12 +767,7 @@ async fn return_approval_and_receipt_confirmation_through_the_gateway() {
         .await;
     assert_eq!(r["result"], 1, "{r}");
     assert_eq!(refund_state(&t, &a, refund).await.0, 30);
-    let (name, info) = events(&t, refund).await.pop().unwrap();
-    assert_eq!(name, kaifang_commerce::outbox::REFUND_UPDATE);
-    assert_eq!(
-        (info["eventType"].as_i64(), info["status"].as_i64()),
-        (Some(2), Some(30))
-    );
+    assert_refund_updated(&events(&t, refund).await, 2, 30);
     let r = a
         .call(
             &t,
@@ -797,12 +802,7 @@ async fn return_approval_and_receipt_confirmation_through_the_gateway() {
         .await;
     assert_eq!(r["result"], 1, "{r}");
     assert_eq!(refund_state(&t, &a, refund).await.0, 60);
-    let (name, info) = events(&t, refund).await.pop().unwrap();
-    assert_eq!(name, kaifang_commerce::outbox::REFUND_UPDATE);
-    assert_eq!(
-        (info["eventType"].as_i64(), info["status"].as_i64()),
-        (Some(5), Some(60))
-    );
+    assert_refund_updated(&events(&t, refund).await, 5, 60);
     let r = a
         .call(
             &t,
@@ -864,12 +864,7 @@ async fn refund_reject_checks_version_state_and_owner() {
     assert_eq!(status, 70);
     let ev = events(&t, refund).await;
     assert_eq!(ev.len(), before + 1);
-    let (name, info) = ev.last().unwrap();
-    assert_eq!(name, kaifang_commerce::outbox::REFUND_UPDATE);
-    assert_eq!(
-        (info["eventType"].as_i64(), info["status"].as_i64()),
-        (Some(3), Some(70))
-    );
+    assert_refund_updated(&ev, 3, 70);
     let r = a.call(&t, "open.refund.reject", reject(version)).await;
     assert_eq!(
         r["result"], 300010,
