@@ -2,7 +2,6 @@
 //! its page (operators only, CSRF-checked, listed values only), and the platform-wide dashboard
 //! counting real calls per method and per app.
 
-use kaifang_sdk::{CallOptions, SignMethod, Transport};
 use reqwest::StatusCode;
 
 use crate::common::*;
@@ -112,18 +111,15 @@ async fn operators_search_developers_and_apps_and_set_traffic_tiers() {
 #[tokio::test]
 async fn the_dashboard_counts_calls_per_method_and_app() {
     let t = TestServer::start().await;
-    let op = t.operator().await;
-    let dev = t.approved_developer(&op, "merchant").await;
-    let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
-    let merchant = t.merchant(&op).await;
+    let Cast {
+        op,
+        dev,
+        app,
+        merchant,
+    } = t.cast().await;
     let token = test_user_token(&dev, &app, &merchant).await;
     let client = t.sdk_client(&app);
-    let opts = CallOptions {
-        transport: Transport::Get,
-        sign_method: Some(SignMethod::HmacSha256),
-        timestamp_ms: Some(t.clock.now()),
-        files: Vec::new(),
-    };
+    let opts = t.hmac_get();
     for _ in 0..3 {
         let env = client
             .send_once("open.user.seller.get", &token, "{}", &opts)

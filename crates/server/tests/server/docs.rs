@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use kaifang_commerce::logistics::carriers::CARRIERS;
 use kaifang_commerce::outbox::EVENTS;
-use kaifang_sdk::{CallOptions, Transport};
 use kaifang_server::console::docs::{EXAMPLE_SIGN_SECRET, signed_example};
 use kaifang_server::gateway::catalogue;
 use kaifang_wire::sign::{SignInput, SignMethod, string_to_sign, verify};
@@ -194,10 +193,9 @@ async fn the_example_signature_verifies_and_its_param_works_on_the_gateway() {
     }
 
     // The example param of a read method, signed with a real app's credentials, is accepted.
-    let op = t.operator().await;
-    let dev = t.approved_developer(&op, "merchant").await;
-    let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
-    let merchant = t.merchant(&op).await;
+    let Cast {
+        dev, app, merchant, ..
+    } = t.cast().await;
     let token = test_user_token(&dev, &app, &merchant).await;
     let client = t.sdk_client(&app);
     for name in [
@@ -207,12 +205,7 @@ async fn the_example_signature_verifies_and_its_param_works_on_the_gateway() {
     ] {
         let m = catalogue::find(name).unwrap().method;
         let example = signed_example(m, &t.base, SignMethod::HmacSha256);
-        let opts = CallOptions {
-            transport: Transport::Get,
-            sign_method: Some(SignMethod::HmacSha256),
-            timestamp_ms: Some(t.clock.now()),
-            files: Vec::new(),
-        };
+        let opts = t.hmac_get();
         let env = client
             .send_once(name, &token, &example.param, &opts)
             .await

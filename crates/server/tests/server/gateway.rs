@@ -24,10 +24,12 @@ async fn world() -> World {
 
 async fn world_with(adjust: impl FnOnce(&mut Settings)) -> World {
     let t = TestServer::start_with(adjust).await;
-    let op = t.operator().await;
-    let dev = t.approved_developer(&op, "merchant").await;
-    let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
-    let merchant = t.merchant(&op).await;
+    let Cast {
+        op,
+        dev,
+        app,
+        merchant,
+    } = t.cast().await;
     let token = test_user_token(&dev, &app, &merchant).await;
     let client = t.sdk_client(&app);
     World {
@@ -376,12 +378,7 @@ async fn sign_debug_shows_the_signed_string_in_sandbox_only() {
         sign_secret: "wrong-secret".into(),
     };
     let client = Client::new(t.base.clone(), creds);
-    let opts = CallOptions {
-        transport: Transport::Get,
-        sign_method: Some(SignMethod::HmacSha256),
-        timestamp_ms: Some(t.clock.now()),
-        files: vec![],
-    };
+    let opts = t.hmac_get();
     let env = client
         .send_once("open.user.seller.get", "tok", "{}", &opts)
         .await

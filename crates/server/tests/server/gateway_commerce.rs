@@ -10,10 +10,12 @@ const DAY: i64 = 24 * 3600 * 1000;
 #[tokio::test]
 async fn erp_calls_on_a_seeded_shop() {
     let t = TestServer::start().await;
-    let op = t.operator().await;
-    let dev = t.approved_developer(&op, "merchant").await;
-    let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
-    let merchant = t.merchant(&op).await;
+    let Cast {
+        op,
+        dev,
+        app,
+        merchant,
+    } = t.cast().await;
     let p = &t.server.platform;
     assert!(
         kaifang_commerce::demo::seed_shop(p, merchant.account_id, 40)

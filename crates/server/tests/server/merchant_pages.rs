@@ -2,7 +2,6 @@
 //! scopes explained in words; "my authorized apps" with revoke (the app's token stops at once);
 //! staff sub-accounts created from the page.
 
-use kaifang_sdk::{CallOptions, SignMethod, Transport};
 use reqwest::StatusCode;
 
 use crate::common::*;
@@ -14,10 +13,9 @@ fn enc(s: &str) -> String {
 #[tokio::test]
 async fn consent_page_speaks_the_readers_language_and_explains_scopes() {
     let t = TestServer::start().await;
-    let op = t.operator().await;
-    let dev = t.approved_developer(&op, "merchant").await;
-    let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
-    let merchant = t.merchant(&op).await;
+    let Cast {
+        dev, app, merchant, ..
+    } = t.cast().await;
     let (s, b) = dev
         .post(
             &format!("/api/apps/{}/test-users", app.id),
@@ -64,18 +62,12 @@ async fn consent_page_speaks_the_readers_language_and_explains_scopes() {
 #[tokio::test]
 async fn merchants_revoke_apps_and_add_staff_from_their_page() {
     let t = TestServer::start().await;
-    let op = t.operator().await;
-    let dev = t.approved_developer(&op, "merchant").await;
-    let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
-    let merchant = t.merchant(&op).await;
+    let Cast {
+        dev, app, merchant, ..
+    } = t.cast().await;
     let token = test_user_token(&dev, &app, &merchant).await;
     let client = t.sdk_client(&app);
-    let opts = CallOptions {
-        transport: Transport::Get,
-        sign_method: Some(SignMethod::HmacSha256),
-        timestamp_ms: Some(t.clock.now()),
-        files: Vec::new(),
-    };
+    let opts = t.hmac_get();
     let env = client
         .send_once("open.user.seller.get", &token, "{}", &opts)
         .await

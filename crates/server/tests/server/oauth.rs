@@ -6,7 +6,7 @@ use crate::common;
 
 use std::collections::HashMap;
 
-use crate::common::{Actor, AppFixture, TestServer, app_input, unique};
+use crate::common::{Actor, AppFixture, Cast, TestServer, app_input, unique};
 use kaifang_platform::crypto::token_hash;
 use kaifang_platform::oauth::{self, GrantKind, TokenCheck};
 use kaifang_store::args;
@@ -29,10 +29,12 @@ struct Fx {
 impl Fx {
     async fn new() -> Fx {
         let t = TestServer::start().await;
-        let op = t.operator().await;
-        let dev = t.approved_developer(&op, "merchant").await;
-        let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
-        let merchant = t.merchant(&op).await;
+        let Cast {
+            op,
+            dev,
+            app,
+            merchant,
+        } = t.cast().await;
         add_test_user(&dev, &app, merchant.account_id).await;
         Fx {
             t,

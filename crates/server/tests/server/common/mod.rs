@@ -26,6 +26,18 @@ pub struct TestServer {
     pub database_url: Option<String>,
 }
 
+/// What [`TestServer::cast`] sets up.
+pub struct Cast {
+    /// The operator who approved everything.
+    pub op: Actor,
+    /// The merchant developer.
+    pub dev: Actor,
+    /// Their approved self-use app.
+    pub app: AppFixture,
+    /// A merchant (not yet a test user of the app).
+    pub merchant: Actor,
+}
+
 /// Someone calling the API with a bearer token.
 #[derive(Clone)]
 pub struct Actor {
@@ -111,6 +123,33 @@ impl TestServer {
         );
         client.max_retries = 0;
         client
+    }
+
+    /// Call options most tests use: GET, HMAC-SHA256, timestamped by the test clock.
+    pub fn hmac_get(&self) -> kaifang_sdk::CallOptions {
+        kaifang_sdk::CallOptions {
+            transport: kaifang_sdk::Transport::Get,
+            sign_method: Some(kaifang_wire::sign::SignMethod::HmacSha256),
+            timestamp_ms: Some(self.clock.now()),
+            files: Vec::new(),
+        }
+    }
+
+    /// The usual cast: an operator, an approved merchant developer with an approved self-use
+    /// app (商家后台应用, 自研系统), and a merchant.
+    pub async fn cast(&self) -> Cast {
+        let op = self.operator().await;
+        let dev = self.approved_developer(&op, "merchant").await;
+        let app = self
+            .approved_app(&op, &dev, "商家后台应用", "自研系统")
+            .await;
+        let merchant = self.merchant(&op).await;
+        Cast {
+            op,
+            dev,
+            app,
+            merchant,
+        }
     }
 
     fn actor(&self, account_id: i64, login: &str, password: &str, token: String) -> Actor {

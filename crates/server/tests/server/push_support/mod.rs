@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::common::{Actor, AppFixture, TestServer};
+use crate::common::{Actor, AppFixture, Cast, TestServer};
 
 /// How the receiver answers real (non-test) messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,10 +187,12 @@ pub struct Fixture {
 
 /// An ERP app (order, item and refund packages) with the merchant authorized over all of them.
 pub async fn fixture(t: &TestServer) -> Fixture {
-    let op = t.operator().await;
-    let dev = t.approved_developer(&op, "merchant").await;
-    let app = t.approved_app(&op, &dev, "商家后台应用", "自研系统").await;
-    let merchant = t.merchant(&op).await;
+    let Cast {
+        op,
+        dev,
+        app,
+        merchant,
+    } = t.cast().await;
     authorize(&dev, &app, merchant.account_id).await;
     Fixture {
         op,
