@@ -49,7 +49,8 @@ pub struct PushRules {
     pub heartbeat_failures_to_pause: i64,
     /// The worker wakes at least this often to compare due times with the clock (100 ms).
     pub tick_ms: u64,
-    /// How often the outbox is polled for new events (5 ms).
+    /// The fan-out reads the outbox when a commit that wrote events is announced, and at
+    /// least this often (200 ms) for events written by another node sharing the database.
     pub poll_ms: u64,
     /// At most this many requests in flight to one endpoint (32).
     pub endpoint_concurrency: usize,
@@ -71,7 +72,7 @@ impl Default for PushRules {
             heartbeat_interval: MINUTE,
             heartbeat_failures_to_pause: 3,
             tick_ms: 100,
-            poll_ms: 5,
+            poll_ms: 200,
             endpoint_concurrency: 32,
             batch: 500,
             lease: MINUTE,

@@ -2,7 +2,7 @@
 //! the heartbeat, as a handful of tasks over one [`Shared`] state.
 //!
 //! ```text
-//! outbox --fan-out task (every poll_ms)--> push_messages (+ outbox.dispatched_at, same tx)
+//! outbox --fan-out task (on each announced commit)--> push_messages (+ outbox.dispatched_at, same tx)
 //!            | fresh messages, leased in that tx, handed over in memory
 //!            v
 //!   endpoint task per app (its own queue, at most endpoint_concurrency requests in flight)
@@ -307,9 +307,15 @@ impl Admission for Shared {
     }
 }
 
-/// Sleeps `ms` or until stopped; false when stopped.
-async fn pause(stop: &mut watch::Receiver<bool>, ms: u64) -> bool {
+/// Sleeps until a commit that wrote to the outbox is announced, `ms` pass (for events another
+/// node wrote), or the worker stops; false when stopped.
+async fn await_events(
+    commits: &mut watch::Receiver<u64>,
+    stop: &mut watch::Receiver<bool>,
+    ms: u64,
+) -> bool {
     tokio::select! {
+        _ = commits.changed() => !*stop.borrow(),
         _ = tokio::time::sleep(Duration::from_millis(ms)) => !*stop.borrow(),
         _ = stop.changed() => false,
     }
@@ -317,12 +323,15 @@ async fn pause(stop: &mut watch::Receiver<bool>, ms: u64) -> bool {
 
 async fn fan_out_loop(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let p = shared.p.clone();
+    let mut commits = p.db.announced_commits();
     let mut open_ids = HashMap::new();
     let mut idle = true;
     loop {
-        if idle && !pause(&mut stop, p.rules.push.poll_ms).await {
+        if idle && !await_events(&mut commits, &mut stop, p.rules.push.poll_ms).await {
             return;
         }
+        // Seen before reading: a commit from now on wakes the next wait.
+        commits.borrow_and_update();
         let pending = match fanout::pending(&p, p.rules.push.batch).await {
             Ok(e) => e,
             Err(e) => {

@@ -77,7 +77,8 @@ pub struct RuleSettings {
     pub push_heartbeat_failures: Option<i64>,
     /// The push worker wakes at least this often, in ms (100).
     pub push_tick_ms: Option<u64>,
-    /// Outbox poll interval in ms (5).
+    /// Outbox poll interval in ms for events written by other nodes (200); this node's own
+    /// events wake the fan-out at once.
     pub push_poll_ms: Option<u64>,
     /// Requests in flight per push endpoint (32).
     pub push_endpoint_concurrency: Option<usize>,

@@ -291,6 +291,7 @@ async fn write_events(p: &Platform, merchant: i64, first: u64, n: u64) -> Result
         .await
         .map_err(|e| e.to_string())?;
     }
+    tx.announce_commit();
     tx.commit().await.map_err(|e| e.to_string())
 }
 

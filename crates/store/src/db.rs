@@ -9,6 +9,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use tokio::sync::watch;
 
 use crate::row::{Arg, Row};
 use crate::scan::Readers;
@@ -16,7 +17,14 @@ use crate::{Backend, Error, Result};
 
 /// A connection pool on SQLite or PostgreSQL. Cheap to clone.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pub(crate) pool: Pool,
+    commits: Arc<watch::Sender<u64>>,
+}
+
+/// The backend's pool.
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
     /// The embedded default.
     Sqlite(SqliteDb),
     /// PostgreSQL, for several nodes sharing one database.
@@ -25,7 +33,7 @@ pub enum Db {
 
 /// An SQLite file: sqlx's pool, and the read connections of [`Db::scan`] (none for a bulk load).
 #[derive(Clone, Debug)]
-pub struct SqliteDb {
+pub(crate) struct SqliteDb {
     pub(crate) pool: SqlitePool,
     pub(crate) readers: Option<Arc<Readers>>,
 }
@@ -36,7 +44,14 @@ const READERS: usize = 4;
 
 /// An open transaction; dropped without [`Tx::commit`] it rolls back, so a failed request leaves
 /// nothing half-written.
-pub enum Tx {
+pub struct Tx {
+    pub(crate) conn: TxConn,
+    commits: Arc<watch::Sender<u64>>,
+    announce: bool,
+}
+
+/// The backend's transaction.
+pub(crate) enum TxConn {
     /// On SQLite.
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     /// On PostgreSQL.
@@ -44,6 +59,13 @@ pub enum Tx {
 }
 
 impl Db {
+    fn new(pool: Pool) -> Db {
+        Db {
+            pool,
+            commits: Arc::new(watch::channel(0).0),
+        }
+    }
+
     /// Opens an SQLite file (created if missing) in WAL mode.
     pub async fn open_sqlite(path: &Path) -> Result<Db> {
         let opts = SqliteConnectOptions::new()
@@ -59,7 +81,7 @@ impl Db {
             .await?;
         // The pool's first connection has created the file and set WAL mode.
         let readers = Some(Arc::new(Readers::open(path, READERS)?));
-        Ok(Db::Sqlite(SqliteDb { pool, readers }))
+        Ok(Db::new(Pool::Sqlite(SqliteDb { pool, readers })))
     }
 
     /// Opens an SQLite file for a one-off bulk load such as `kaifang seed`: one connection, a
@@ -80,10 +102,10 @@ impl Db {
             .max_connections(1)
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(SqliteDb {
+        Ok(Db::new(Pool::Sqlite(SqliteDb {
             pool,
             readers: None,
-        }))
+        })))
     }
 
     /// Connects to PostgreSQL with a `postgres://` URL.
@@ -94,7 +116,7 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
-        Ok(Db::Pg(pool))
+        Ok(Db::new(Pool::Pg(pool)))
     }
 
     /// Opens `url` when it is a PostgreSQL URL, else the SQLite file `sqlite_path`.
@@ -129,9 +151,9 @@ impl Db {
 
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Pg(_) => Backend::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Pg(_) => Backend::Postgres,
         }
     }
 
@@ -143,37 +165,59 @@ impl Db {
     /// Starts a write transaction. On SQLite it takes the write lock up front (`BEGIN
     /// IMMEDIATE`), so a read-then-write transaction never fails halfway on a busy database.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self {
-            Db::Sqlite(s) => Tx::Sqlite(s.pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        let conn = match &self.pool {
+            Pool::Sqlite(s) => TxConn::Sqlite(s.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Pg(p) => TxConn::Pg(p.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            commits: self.commits.clone(),
+            announce: false,
         })
+    }
+
+    /// Watches the commits of transactions that asked to be announced
+    /// ([`Tx::announce_commit`]): the value changes after each, so a task can sleep until a
+    /// writer of what it consumes commits instead of polling. Only this process's commits are
+    /// seen (another node sharing a PostgreSQL database is not).
+    pub fn announced_commits(&self) -> watch::Receiver<u64> {
+        self.commits.subscribe()
     }
 
     /// Connections in use and idle, for the metrics page.
     pub fn pool_usage(&self) -> (u32, usize) {
-        match self {
-            Db::Sqlite(s) => (s.pool.size(), s.pool.num_idle()),
-            Db::Pg(p) => (p.size(), p.num_idle()),
+        match &self.pool {
+            Pool::Sqlite(s) => (s.pool.size(), s.pool.num_idle()),
+            Pool::Pg(p) => (p.size(), p.num_idle()),
         }
     }
 
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(s) => s.pool.close().await,
-            Db::Pg(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(s) => s.pool.close().await,
+            Pool::Pg(p) => p.close().await,
         }
     }
 }
 
 impl Tx {
-    /// Makes the transaction's writes durable.
+    /// Makes the transaction's writes durable, then announces it if asked.
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Pg(t) => t.commit().await?,
+        match self.conn {
+            TxConn::Sqlite(t) => t.commit().await?,
+            TxConn::Pg(t) => t.commit().await?,
+        }
+        if self.announce {
+            self.commits.send_modify(|n| *n = n.wrapping_add(1));
         }
         Ok(())
+    }
+
+    /// Asks that this transaction's commit be announced to [`Db::announced_commits`] (a
+    /// rollback announces nothing).
+    pub fn announce_commit(&mut self) {
+        self.announce = true;
     }
 }
 
@@ -204,14 +248,14 @@ macro_rules! bind_all {
 
 /// The query surface, the same on [`Db`] (`&self`) and [`Tx`] (`&mut self`).
 macro_rules! query_surface {
-    ($ty:ty, $sq:expr, $pg:expr, [$($amp:tt)+] $s:tt) => {
+    ($ty:ty, $field:ident: $variant:ident, $sq:expr, $pg:expr, [$($amp:tt)+] $s:tt) => {
         impl $ty {
             /// Runs a statement; returns the number of rows it changed.
             pub async fn execute($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<u64> {
-                let n = match $s {
-                    Self::Sqlite(c) => bind_all!(sqlx::query(sql), args)
+                let n = match $($amp)+ $s.$field {
+                    $variant::Sqlite(c) => bind_all!(sqlx::query(sql), args)
                         .execute($sq(c)).await.map(|r| r.rows_affected()),
-                    Self::Pg(c) => bind_all!(sqlx::query(sql), args)
+                    $variant::Pg(c) => bind_all!(sqlx::query(sql), args)
                         .execute($pg(c)).await.map(|r| r.rows_affected()),
                 };
                 n.map_err(Error::classify)
@@ -219,30 +263,30 @@ macro_rules! query_surface {
 
             /// Runs a query and returns every row.
             pub async fn fetch_all($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<Vec<Row>> {
-                Ok(match $s {
-                    Self::Sqlite(c) => bind_all!(sqlx::query(sql), args)
+                Ok(match $($amp)+ $s.$field {
+                    $variant::Sqlite(c) => bind_all!(sqlx::query(sql), args)
                         .fetch_all($sq(c)).await?.into_iter().map(Row::Sqlite).collect(),
-                    Self::Pg(c) => bind_all!(sqlx::query(sql), args)
+                    $variant::Pg(c) => bind_all!(sqlx::query(sql), args)
                         .fetch_all($pg(c)).await?.into_iter().map(Row::Pg).collect(),
                 })
             }
 
             /// Runs a query and returns its first row, if any.
             pub async fn fetch_optional($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<Option<Row>> {
-                Ok(match $s {
-                    Self::Sqlite(c) => bind_all!(sqlx::query(sql), args)
+                Ok(match $($amp)+ $s.$field {
+                    $variant::Sqlite(c) => bind_all!(sqlx::query(sql), args)
                         .fetch_optional($sq(c)).await.map_err(Error::classify)?.map(Row::Sqlite),
-                    Self::Pg(c) => bind_all!(sqlx::query(sql), args)
+                    $variant::Pg(c) => bind_all!(sqlx::query(sql), args)
                         .fetch_optional($pg(c)).await.map_err(Error::classify)?.map(Row::Pg),
                 })
             }
 
             /// Runs a query that must return a row (an `INSERT … RETURNING`, a count).
             pub async fn fetch_one($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<Row> {
-                Ok(match $s {
-                    Self::Sqlite(c) => Row::Sqlite(bind_all!(sqlx::query(sql), args)
+                Ok(match $($amp)+ $s.$field {
+                    $variant::Sqlite(c) => Row::Sqlite(bind_all!(sqlx::query(sql), args)
                         .fetch_one($sq(c)).await.map_err(Error::classify)?),
-                    Self::Pg(c) => Row::Pg(bind_all!(sqlx::query(sql), args)
+                    $variant::Pg(c) => Row::Pg(bind_all!(sqlx::query(sql), args)
                         .fetch_one($pg(c)).await.map_err(Error::classify)?),
                 })
             }
@@ -250,10 +294,10 @@ macro_rules! query_surface {
             /// Runs a query whose first column of the first row is an integer (`RETURNING id`,
             /// `SELECT COUNT(*)`).
             pub async fn scalar($($amp)+ $s, sql: &'static str, args: &[Arg]) -> Result<i64> {
-                Ok(match $s {
-                    Self::Sqlite(c) => bind_all!(sqlx::query_scalar::<_, i64>(sql), args)
+                Ok(match $($amp)+ $s.$field {
+                    $variant::Sqlite(c) => bind_all!(sqlx::query_scalar::<_, i64>(sql), args)
                         .fetch_one($sq(c)).await.map_err(Error::classify)?,
-                    Self::Pg(c) => bind_all!(sqlx::query_scalar::<_, i64>(sql), args)
+                    $variant::Pg(c) => bind_all!(sqlx::query_scalar::<_, i64>(sql), args)
                         .fetch_one($pg(c)).await.map_err(Error::classify)?,
                 })
             }
@@ -274,8 +318,8 @@ fn tx_pg<'a>(t: &'a mut sqlx::Transaction<'static, Postgres>) -> &'a mut sqlx::P
     t
 }
 
-query_surface!(Db, pool_sqlite, pool_pg, [&] self);
-query_surface!(Tx, tx_sqlite, tx_pg, [&mut] self);
+query_surface!(Db, pool: Pool, pool_sqlite, pool_pg, [&] self);
+query_surface!(Tx, conn: TxConn, tx_sqlite, tx_pg, [&mut] self);
 
 /// Texts of [`Tx::insert_rows`] statements, one per backend, table, columns and row count.
 /// Leaked on purpose: a bulk load uses a handful of shapes, each for the whole run.
@@ -322,9 +366,9 @@ fn insert_text(
 impl Tx {
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Pg(_) => Backend::Postgres,
+        match self.conn {
+            TxConn::Sqlite(_) => Backend::Sqlite,
+            TxConn::Pg(_) => Backend::Postgres,
         }
     }
 
@@ -350,12 +394,12 @@ impl Tx {
             return Ok(0);
         }
         let sql = insert_text(self.backend(), table, columns, rows);
-        let n = match self {
-            Tx::Sqlite(c) => bind_all!(sqlx::query(sql), values)
+        let n = match &mut self.conn {
+            TxConn::Sqlite(c) => bind_all!(sqlx::query(sql), values)
                 .execute(&mut **c)
                 .await
                 .map(|r| r.rows_affected()),
-            Tx::Pg(c) => bind_all!(sqlx::query(sql), values)
+            TxConn::Pg(c) => bind_all!(sqlx::query(sql), values)
                 .execute(&mut **c)
                 .await
                 .map(|r| r.rows_affected()),
@@ -369,9 +413,9 @@ impl Db {
     /// placeholders, such as `CREATE DATABASE` in test set-up; never with user input.
     pub async fn execute_raw(&self, sql: &str) -> Result<()> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match self {
-            Db::Sqlite(s) => sqlx::raw_sql(sql).execute(&s.pool).await.map(drop)?,
-            Db::Pg(p) => sqlx::raw_sql(sql).execute(p).await.map(drop)?,
+        match &self.pool {
+            Pool::Sqlite(s) => sqlx::raw_sql(sql).execute(&s.pool).await.map(drop)?,
+            Pool::Pg(p) => sqlx::raw_sql(sql).execute(p).await.map(drop)?,
         }
         Ok(())
     }

@@ -16,7 +16,7 @@ mod row;
 mod scan;
 pub mod testing;
 
-pub use db::{Db, SqliteDb, Tx};
+pub use db::{Db, Tx};
 pub use row::{Arg, Row};
 pub use scan::ScanRow;
 

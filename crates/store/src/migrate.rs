@@ -6,7 +6,8 @@
 //! small runner instead of `sqlx::migrate!`, whose macro would pull in sqlx's macro crates and
 //! would want a folder per dialect with the same tables written twice.
 
-use crate::{Backend, Db, Error, Result, Tx};
+use crate::db::TxConn;
+use crate::{Backend, Db, Error, Result};
 
 /// (version, name, SQL). Append only; never edit a released migration.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -66,9 +67,9 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
         }
         let mut tx = db.begin().await?;
         let sql = sqlx::AssertSqlSafe(render(sql, db.backend()));
-        let applied = match &mut tx {
-            Tx::Sqlite(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(drop),
-            Tx::Pg(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(drop),
+        let applied = match &mut tx.conn {
+            TxConn::Sqlite(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(drop),
+            TxConn::Pg(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(drop),
         };
         applied.map_err(|source| Error::Migration { version, source })?;
         tx.execute(

@@ -27,6 +27,7 @@ use std::sync::{Mutex, MutexGuard};
 use libsqlite3_sys as ffi;
 use sqlx::Row as _;
 
+use crate::db::Pool;
 use crate::{Arg, Db, Error, Result, Row};
 
 /// One row of [`Db::scan`], read by column position. It borrows the statement: values are
@@ -122,8 +123,8 @@ impl Db {
         args: &[Arg],
         mut visit: impl FnMut(&ScanRow<'_>) -> Result<()>,
     ) -> Result<()> {
-        match self {
-            Db::Sqlite(s) => {
+        match &self.pool {
+            Pool::Sqlite(s) => {
                 if let Some(mut reader) = s.readers.as_ref().and_then(|r| r.try_acquire()) {
                     return reader.run(sql, args, &mut visit);
                 }
@@ -137,7 +138,7 @@ impl Db {
                     step_all(db, stmt.0, args, &mut visit)
                 }
             }
-            Db::Pg(_) => {
+            Pool::Pg(_) => {
                 for r in self.fetch_all(sql, args).await? {
                     visit(&ScanRow {
                         inner: Inner::Pg(&r),

@@ -316,6 +316,8 @@ pub async fn emit(tx: &mut Tx, event: Event, now: i64) -> Result<()> {
         ],
     )
     .await?;
+    // The push worker's fan-out sleeps until such a commit.
+    tx.announce_commit();
     Ok(())
 }
 

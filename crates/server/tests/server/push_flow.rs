@@ -332,3 +332,37 @@ async fn production_mode_drops_apps_that_are_not_online() {
         "app_not_online"
     );
 }
+
+/// The fan-out sleeps until a commit that wrote to the outbox is announced: with the poll for
+/// other nodes' events set to ten minutes, an event committed through `outbox::emit` (what
+/// every commerce write calls) is still delivered at once.
+#[tokio::test]
+async fn an_announced_commit_wakes_the_fan_out_without_polling() {
+    let t = TestServer::start_with(|s| {
+        quick(s);
+        s.rules.push_poll_ms = Some(600_000);
+    })
+    .await;
+    let f = fixture(&t).await;
+    let r = Receiver::start(&f.app.push_key, Mode::Ok).await;
+    enable(&f.dev, &f.app, &r.url, &[PAY]).await;
+
+    let p = &t.server.platform;
+    let mut tx = p.db.begin().await.unwrap();
+    kaifang_commerce::outbox::emit(
+        &mut tx,
+        kaifang_commerce::outbox::Event {
+            name: PAY,
+            biz_id: 2_600_000_000_002,
+            seller_id: f.merchant_id,
+            buyer_id: None,
+            info: json!({"oid": 2_600_000_000_002_i64, "sellerId": f.merchant_id, "status": 30, "updateTime": 1}),
+        },
+        p.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    eventually(5, "delivery", async || r.delivered().len() == 1).await;
+    assert_eq!(r.delivered()[0]["bizId"], 2_600_000_000_002_i64);
+}
