@@ -1,11 +1,10 @@
 //! The gateway's Prometheus series, with the handles of the common ones resolved once.
 //!
-//! A labelled `metrics::counter!` looks its series up in the registry on every use (building
-//! the key, hashing it, taking a shard lock); the call path counts every call, so the series
-//! every successful call and every cache lookup touches are resolved when the gateway starts.
-//! Failures, rarer and labelled by their many codes, still go through the macros.
-
-use std::time::Duration;
+//! The recorder's background task counts every call here ([`super::record`]), not the call
+//! path. A labelled `metrics::counter!` looks its series up in the registry on every use
+//! (building the key, hashing it, taking a shard lock), so the series every successful call
+//! and every cache lookup touches are resolved once. Failures, rarer and labelled by their
+//! many codes, still go through the macros.
 
 use metrics::{Counter, Histogram};
 
@@ -66,7 +65,7 @@ impl Meters {
 
     /// Counts one call of `method` (`None` when the call named no known method) with its
     /// outcome (`"SUCCESS"` or an error name) and latency.
-    pub fn call(&self, method: Option<Entry>, outcome: &'static str, elapsed: Duration) {
+    pub fn call(&self, method: Option<Entry>, outcome: &'static str, latency_us: u64) {
         let m = method
             .and_then(|e| self.methods.get(e.index as usize))
             .unwrap_or(&self.unknown);
@@ -76,7 +75,7 @@ impl Meters {
             metrics::counter!("kaifang_api_calls_total", "method" => m.name, "outcome" => outcome)
                 .increment(1);
         }
-        m.duration.record(elapsed.as_secs_f64());
+        m.duration.record(latency_us as f64 / 1e6);
     }
 
     /// Counts one cache lookup.

@@ -14,8 +14,8 @@
 //! 9. dispatch to the handler, respond with the envelope, record statistics and metrics.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::body::Body;
@@ -36,15 +36,12 @@ use super::directory::Directory;
 use super::error::GatewayError;
 use super::intake::{self, Intake, UploadedFile};
 use super::limits::{DayCounter, Limits, Subject};
-use super::meters::{CacheName, Meters};
 use super::record::{CallRecord, Recorder};
 
 /// What a handler sees of the call: who calls for whom, independent of HTTP.
 pub struct CallCtx {
     /// Platform handles (database, clock, rules).
     pub platform: Arc<Platform>,
-    /// This call's `requestId`.
-    pub request_id: String,
     /// The clock's time when the call arrived, ms.
     pub now: i64,
     /// The calling app.
@@ -116,6 +113,8 @@ struct Trace {
     app_id: Option<i64>,
     entry: Option<Entry>,
     claimed_method: Option<String>,
+    app_cache_hit: Option<bool>,
+    token_cache_hit: Option<bool>,
 }
 
 /// The gateway: caches, limits and the recorder, shared by every call.
@@ -127,21 +126,25 @@ pub struct Gateway {
     directory: Arc<Directory>,
     /// Limit counters (shared with the recorder, which flushes them).
     pub limits: Arc<Limits>,
-    /// Statistics sink.
+    /// Statistics and metrics sink.
     pub recorder: Recorder,
-    meters: Meters,
 }
 
-static REQUEST_SEQ: AtomicU64 = AtomicU64::new(0);
-static REQUEST_PREFIX: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| kaifang_platform::crypto::random_hex(8));
-
+/// A fresh `requestId`: 8 hex digits drawn once per thread, then 12 of that thread's count
+/// (no counter shared between the threads on the call path).
 fn next_request_id() -> String {
-    format!(
-        "{}{:012x}",
-        *REQUEST_PREFIX,
-        REQUEST_SEQ.fetch_add(1, Ordering::Relaxed)
-    )
+    thread_local! {
+        static NEXT: Cell<(u32, u64)> = Cell::new((
+            u32::from_str_radix(&kaifang_platform::crypto::random_hex(8), 16).unwrap_or(0),
+            0,
+        ));
+    }
+    let (prefix, seq) = NEXT.with(|n| {
+        let (prefix, seq) = n.get();
+        n.set((prefix, seq.wrapping_add(1)));
+        (prefix, seq)
+    });
+    format!("{prefix:08x}{:012x}", seq & 0xffff_ffff_ffff)
 }
 
 impl Gateway {
@@ -156,7 +159,6 @@ impl Gateway {
             directory: Arc::default(),
             limits,
             recorder,
-            meters: Meters::new(),
         }
     }
 
@@ -166,7 +168,7 @@ impl Gateway {
         let now = self.platform.now();
         let request_id = next_request_id();
         let mut trace = Trace::default();
-        let outcome = self.run(req, &request_id, now, &mut trace).await;
+        let outcome = self.run(req, now, &mut trace).await;
         let (body, code, outcome_name, message) = match &outcome {
             Ok(reply) => (
                 match (reply, trace.entry.and_then(|e| e.method.top_level)) {
@@ -196,56 +198,49 @@ impl Gateway {
                 )
             }
         };
-        let elapsed = started.elapsed();
-        self.meters.call(trace.entry, outcome_name, elapsed);
-        if let Some(app_id) = trace.app_id {
-            let method = match (trace.entry, trace.claimed_method) {
-                (Some(e), _) => Cow::Borrowed(e.method.name),
-                (None, Some(m)) => Cow::Owned(m.chars().take(128).collect()),
-                (None, None) => Cow::Borrowed("unknown"),
-            };
-            self.recorder.record(CallRecord {
-                app_id,
-                method,
-                day: self.platform.rules.traffic.day_of(now),
-                code,
-                latency_us: u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
-                failure: message.map(|m| (m, request_id.clone(), now)),
-            });
-        }
+        let method = match (trace.entry, trace.claimed_method) {
+            (Some(e), _) => Cow::Borrowed(e.method.name),
+            (None, Some(m)) => Cow::Owned(m.chars().take(128).collect()),
+            (None, None) => Cow::Borrowed("unknown"),
+        };
+        self.recorder.record(CallRecord {
+            app_id: trace.app_id,
+            entry: trace.entry,
+            method,
+            day: self.platform.rules.traffic.day_of(now),
+            code,
+            outcome: outcome_name,
+            latency_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            app_cache_hit: trace.app_cache_hit,
+            token_cache_hit: trace.token_cache_hit,
+            failure: message.map(|m| (m, request_id, now)),
+        });
         respond(body)
     }
 
-    async fn run(
-        &self,
-        req: Request,
-        request_id: &str,
-        now: i64,
-        trace: &mut Trace,
-    ) -> Result<Reply, Failed> {
+    async fn run(&self, req: Request, now: i64, trace: &mut Trace) -> Result<Reply, Failed> {
         let rules = &self.platform.rules.traffic;
         let intake = intake::take(req, rules.max_body_bytes).await?;
         let sign_method = check_format(&intake)?;
         let system = &intake.system;
         let app = self
-            .resolve_app(system.appkey.as_deref().unwrap_or(""))
+            .resolve_app(system.appkey.as_deref().unwrap_or(""), trace)
             .await?;
         trace.app_id = Some(app.app_id);
-        trace.claimed_method = system.method.clone();
         let debug = self.platform.rules.sandbox || app.settings.sign_debug;
-        verify_signature(system, &app, sign_method, now, debug)?;
-        check_timestamp(system, now, rules.timestamp_window)?;
-        let entry = find_method(system)?;
+        let entry = verify_signature(system, &app, sign_method, now, debug)
+            .and_then(|()| check_timestamp(system, now, rules.timestamp_window))
+            .and_then(|()| find_method(system))
+            .inspect_err(|_| trace.claimed_method = system.method.clone())?;
         trace.entry = Some(entry);
         let param = parse_param(system.param.as_deref())?;
         let grant = self
-            .resolve_token(system.access_token.as_deref().unwrap_or(""), &app)
+            .resolve_token(system.access_token.as_deref().unwrap_or(""), &app, trace)
             .await?;
         authorize(entry, &grant, &app)?;
         self.limit(entry, &grant, &app, now).await?;
         let ctx = CallCtx {
             platform: self.platform.clone(),
-            request_id: request_id.to_string(),
             now,
             app_id: app.app_id,
             grant,
@@ -256,13 +251,13 @@ impl Gateway {
     }
 
     /// Step 3: the app, from the cache.
-    async fn resolve_app(&self, appkey: &str) -> Result<Arc<AppEntry>, Failed> {
+    async fn resolve_app(&self, appkey: &str, trace: &mut Trace) -> Result<Arc<AppEntry>, Failed> {
         let (entry, hit) = self
             .apps
             .get(&self.platform, appkey)
             .await
             .map_err(internal)?;
-        self.meters.cache(CacheName::App, hit);
+        trace.app_cache_hit = Some(hit);
         let app = entry.ok_or_else(|| {
             GatewayError::new(
                 ApiError::UnknownAppkey,
@@ -291,13 +286,18 @@ impl Gateway {
     }
 
     /// Step 7a: the token, from the cache.
-    async fn resolve_token(&self, token: &str, app: &AppEntry) -> Result<Arc<AccessGrant>, Failed> {
+    async fn resolve_token(
+        &self,
+        token: &str,
+        app: &AppEntry,
+        trace: &mut Trace,
+    ) -> Result<Arc<AccessGrant>, Failed> {
         let (checked, hit) = self
             .tokens
             .check(&self.platform, token)
             .await
             .map_err(internal)?;
-        self.meters.cache(CacheName::Token, hit);
+        trace.token_cache_hit = Some(hit);
         match checked {
             Token::Valid(g) if g.app_id == app.app_id => Ok(g),
             Token::Valid(_) | Token::Unknown => Err(GatewayError::new(

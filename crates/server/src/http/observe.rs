@@ -1,7 +1,9 @@
 //! Health, metrics and the request-recording middleware.
 
+use std::sync::Arc;
 use std::time::Instant;
 
+use axum::Extension;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -9,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::Ctx;
 use super::error::ApiError;
+use crate::gateway::Gateway;
 
 /// `GET /healthz`: 200 once the database answers.
 pub async fn healthz(State(ctx): State<Ctx>) -> Response {
@@ -29,8 +32,13 @@ pub async fn healthz(State(ctx): State<Ctx>) -> Response {
     }
 }
 
-/// `GET /metrics`: Prometheus text format.
-pub async fn metrics(State(ctx): State<Ctx>) -> Response {
+/// `GET /metrics`: Prometheus text format. The gateway's calls are counted by its recorder's
+/// background task; they are taken in first, so the page shows every call answered before it.
+pub async fn metrics(
+    State(ctx): State<Ctx>,
+    Extension(gateway): Extension<Arc<Gateway>>,
+) -> Response {
+    gateway.recorder.flush().await;
     let (size, idle) = ctx.platform.db.pool_usage();
     metrics::gauge!("kaifang_db_pool_connections", "state" => "open").set(f64::from(size));
     metrics::gauge!("kaifang_db_pool_connections", "state" => "idle").set(idle as f64);

@@ -584,7 +584,26 @@ async fn stats_and_failures_after_calls() {
     let other = w.t.approved_developer(&w.op, "merchant").await;
     let (s, _) = other.get(&format!("/api/apps/{}/stats", w.app.id)).await;
     assert!(s.is_client_error());
-    // Metrics count calls by outcome.
+    // Metrics count calls by outcome, including one answered just before the page is read
+    // (the recorder's task counts them; the page takes them in first). The registry is the
+    // process's, shared with tests running beside this one: they can only add.
+    let series =
+        r#"kaifang_api_calls_total{method="open.shop.info.get",outcome="ACCESS_TOKEN_INVALID"}"#;
+    let before = metric(&w, series).await;
+    assert_eq!(code(&w.call_as("open.shop.info.get", "nope").await), 990301);
+    assert!(metric(&w, series).await >= before + 1.0);
+    assert!(
+        metric(
+            &w,
+            "kaifang_gateway_cache_lookups_total{cache=\"app\",outcome=\"hit\"}"
+        )
+        .await
+            >= 1.0
+    );
+}
+
+/// The value of one series on `/metrics` (0 when absent).
+async fn metric(w: &World, series: &str) -> f64 {
     let text =
         w.t.http
             .get(w.t.url("/metrics"))
@@ -594,8 +613,10 @@ async fn stats_and_failures_after_calls() {
             .text()
             .await
             .unwrap();
-    assert!(text.contains("kaifang_api_calls_total"), "{text}");
-    assert!(text.contains("kaifang_gateway_cache_lookups_total"));
+    text.lines()
+        .find_map(|l| l.strip_prefix(series))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0)
 }
 
 #[tokio::test]
