@@ -218,9 +218,11 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Listen(settings.listen, e))?;
-    let ctx = http::Ctx::new(platform.clone(), telemetry::metrics_handle());
+    let metrics = telemetry::metrics_handle();
+    telemetry::spawn_metrics_upkeep(metrics.clone());
+    let ctx = http::Ctx::new(platform.clone(), metrics);
     let gateway = Arc::new(gateway::Gateway::new(platform.clone()));
-    let router = http::router(ctx, gateway.clone());
+    let service = http::Service::new(ctx, gateway.clone());
     let push = kaifang_push::Worker::start(platform.clone())
         .await
         .map_err(|e| StartError::Config(format!("push worker: {}", e.message)))?;
@@ -228,7 +230,7 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
     let task = tokio::spawn(async move {
         axum::serve(
             listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
+            axum::ServiceExt::<axum::extract::Request>::into_make_service(service),
         )
         .with_graceful_shutdown(async move {
             let _ = rx.await;

@@ -25,31 +25,13 @@ pub mod pipeline;
 pub mod record;
 pub mod tester;
 
-use std::sync::Arc;
-
 use axum::Router;
-use axum::extract::Request;
-use axum::routing::{any, get, post, put};
+use axum::routing::{get, post, put};
 
 pub use error::GatewayError;
 pub use pipeline::{CallCtx, Gateway};
 
 use crate::http::Ctx;
-
-/// `/open/...` (any HTTP method): the call path. These routes are merged after the console's
-/// middlewares are layered (see [`crate::http::router`]): calls are counted by method in the
-/// gateway's own series and always answer in the platform envelope, so the route-level
-/// recording and the console's JSON error rewriting would only add work to every call.
-pub fn open_routes(gw: Arc<Gateway>) -> Router<Ctx> {
-    let call = any(move |req: Request| {
-        let gw = gw.clone();
-        async move { gw.handle(req).await }
-    });
-    Router::new()
-        .route("/open", call.clone())
-        .route("/open/", call.clone())
-        .route("/open/{*rest}", call)
-}
 
 /// The gateway's console endpoints: catalogue, traffic, sign-debug and statistics. They reach
 /// the one [`Gateway`] through the `Extension` the router layers over every console route (the
