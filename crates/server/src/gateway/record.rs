@@ -95,8 +95,9 @@ type StatKey = (i64, Cow<'static, str>, i64, i64);
 
 struct Aggregator {
     pending: Pending,
-    /// The buffer swapped in for the one taken, with its capacity.
-    spare: Vec<CallRecord>,
+    /// Per buffer, the one swapped in for it when it is taken: each thread's pair of buffers
+    /// keeps the capacity that thread needs.
+    spares: [Vec<CallRecord>; SHARDS],
     meters: Meters,
     platform: Arc<Platform>,
     limits: Arc<Limits>,
@@ -111,7 +112,7 @@ impl Recorder {
         let pending = Pending::default();
         let agg = Aggregator {
             pending: pending.clone(),
-            spare: Vec::new(),
+            spares: Default::default(),
             meters: Meters::new(),
             platform,
             limits,
@@ -164,15 +165,15 @@ impl Aggregator {
     /// Moves the buffered calls into the metrics and the aggregate.
     fn drain(&mut self) {
         for i in 0..SHARDS {
-            {
-                let mut shard = self.pending[i].0.lock().unwrap_or_else(|e| e.into_inner());
-                std::mem::swap(&mut *shard, &mut self.spare);
-            }
-            let mut batch = std::mem::take(&mut self.spare);
+            let mut batch = std::mem::take(&mut self.spares[i]);
+            std::mem::swap(
+                &mut *self.pending[i].0.lock().unwrap_or_else(|e| e.into_inner()),
+                &mut batch,
+            );
             for r in batch.drain(..) {
                 self.add(r);
             }
-            self.spare = batch;
+            self.spares[i] = batch;
         }
     }
 
