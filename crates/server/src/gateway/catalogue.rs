@@ -26,6 +26,16 @@ pub enum Reply {
     RawJson(Vec<u8>),
 }
 
+impl Reply {
+    /// `data` serialized straight from a typed value (no JSON tree on the way).
+    pub fn serialize(data: &impl serde::Serialize) -> Result<Reply, GatewayError> {
+        serde_json::to_vec(data).map(Reply::RawJson).map_err(|e| {
+            tracing::error!(error = %e, "gateway: a reply could not be serialized");
+            GatewayError::plain(kaifang_wire::ApiError::InternalError)
+        })
+    }
+}
+
 impl From<Value> for Reply {
     fn from(v: Value) -> Self {
         Reply::Json(v)

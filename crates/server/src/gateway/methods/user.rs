@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use kaifang_platform::accounts::{Account, Role};
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::gateway::catalogue::{ApiMethod, field};
+use crate::gateway::catalogue::{ApiMethod, Reply, field};
 use crate::gateway::error::GatewayError;
 use crate::gateway::pipeline::CallCtx;
 use crate::handler;
@@ -110,38 +111,86 @@ async fn consenting_account(ctx: &CallCtx) -> Result<Arc<Account>, GatewayError>
         ))
 }
 
-fn profile(name: &str, open_id: &str) -> Value {
-    json!({"name": name, "sex": "U", "head": "", "bigHead": "", "openId": open_id})
+/// The profile fields `open.user.info.get` and `open.user.seller.get` share (the platform keeps
+/// no sex or avatar for an account: `U` and empty URLs).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Profile<'a> {
+    name: &'a str,
+    sex: &'static str,
+    head: &'static str,
+    big_head: &'static str,
+    open_id: &'a str,
+}
+
+impl<'a> Profile<'a> {
+    fn new(name: &'a str, open_id: &'a str) -> Self {
+        Profile {
+            name,
+            sex: "U",
+            head: "",
+            big_head: "",
+            open_id,
+        }
+    }
+}
+
+/// `open.user.seller.get`'s `data`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Seller<'a> {
+    name: &'a str,
+    sex: &'static str,
+    head: &'static str,
+    big_head: &'static str,
+    seller_id: i64,
+    open_id: &'a str,
+    staff_info: Option<Staff<'a>>,
+}
+
+/// The staff account that consented, in `open.user.seller.get`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Staff<'a> {
+    staff_id: i64,
+    open_id: &'a str,
+    name: &'a str,
 }
 
 /// `open.user.info.get`.
-pub async fn user_info(ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+pub async fn user_info(ctx: &CallCtx, _param: Value) -> Result<Reply, GatewayError> {
     let account = consenting_account(ctx).await?;
-    Ok(profile(&account.name, ctx.open_id()))
+    Reply::serialize(&Profile::new(&account.name, ctx.open_id()))
 }
 
 /// `open.user.seller.get`.
-pub async fn seller(ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+pub async fn seller(ctx: &CallCtx, _param: Value) -> Result<Reply, GatewayError> {
     let account = consenting_account(ctx).await?;
     let seller_id = ctx.merchant_id()?;
-    let (main, staff) = if account.role == Role::Staff {
-        let main = ctx
-            .directory
+    let main = if account.role == Role::Staff {
+        ctx.directory
             .account(&ctx.platform, seller_id)
             .await?
             .ok_or(GatewayError::plain(
                 kaifang_wire::ApiError::MainAccountNotFound,
-            ))?;
-        let staff =
-            json!({"staffId": account.id, "openId": ctx.open_id(), "name": account.name.as_str()});
-        (main, staff)
+            ))?
     } else {
-        (account, Value::Null)
+        account.clone()
     };
-    let mut data = profile(&main.name, ctx.open_id());
-    data["sellerId"] = json!(seller_id);
-    data["staffInfo"] = staff;
-    Ok(data)
+    let p = Profile::new(&main.name, ctx.open_id());
+    Reply::serialize(&Seller {
+        name: p.name,
+        sex: p.sex,
+        head: p.head,
+        big_head: p.big_head,
+        seller_id,
+        open_id: p.open_id,
+        staff_info: (account.role == Role::Staff).then(|| Staff {
+            staff_id: account.id,
+            open_id: ctx.open_id(),
+            name: &account.name,
+        }),
+    })
 }
 
 /// `open.shop.info.get`.
