@@ -11,6 +11,7 @@
 //! parameter is malformed. Likewise a key repeated with different values is rejected, because
 //! "which one wins" would otherwise differ between what was signed and what is used.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -88,12 +89,12 @@ fn hex_value(b: u8) -> Option<u8> {
 }
 
 /// Decodes one form component: `+` is a space, `%XX` a byte; anything else is kept as is.
-fn decode_component(raw: &[u8]) -> Result<String, DecodeFault> {
+fn decode_component(raw: &[u8]) -> Result<Cow<'_, str>, DecodeFault> {
     // Most components (appkey, method, version, timestamp, sign...) need no decoding: check
-    // and copy them whole instead of rebuilding them byte by byte.
+    // them and borrow them whole instead of rebuilding them byte by byte.
     if !raw.iter().any(|&b| b == b'+' || b == b'%') {
         return std::str::from_utf8(raw)
-            .map(str::to_owned)
+            .map(Cow::Borrowed)
             .map_err(|_| DecodeFault::NotUtf8);
     }
     let mut out = Vec::with_capacity(raw.len());
@@ -125,7 +126,9 @@ fn decode_component(raw: &[u8]) -> Result<String, DecodeFault> {
             }
         }
     }
-    String::from_utf8(out).map_err(|_| DecodeFault::NotUtf8)
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|_| DecodeFault::NotUtf8)
 }
 
 fn fault_to_error(fault: DecodeFault, key: String) -> ParamsError {
@@ -146,7 +149,19 @@ fn fault_to_error(fault: DecodeFault, key: String) -> ParamsError {
 ///
 /// Order and repeats are preserved; [`merge`] deals with repeats.
 pub fn parse_form(raw: &[u8]) -> Result<Vec<(String, String)>, ParamsError> {
-    let mut pairs = Vec::new();
+    Ok(form_pairs(raw)?
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect())
+}
+
+/// A decoded key and value, borrowed from the request when they needed no decoding.
+pub type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// [`parse_form`] borrowing from `raw` every key and value that needed no decoding (the
+/// gateway's intake: most parameters of a call need none).
+pub fn form_pairs(raw: &[u8]) -> Result<Vec<Pair<'_>>, ParamsError> {
+    let mut pairs = Vec::with_capacity(8);
     for pair in raw.split(|&b| b == b'&') {
         if pair.is_empty() {
             continue;
@@ -188,30 +203,31 @@ pub fn parse_json_object(raw: &[u8]) -> Result<Vec<(String, String)>, ParamsErro
     Ok(pairs)
 }
 
-/// The eight system parameters of an API call, as decoded strings; `None` = absent.
+/// The eight system parameters of an API call, as decoded strings (borrowed from the request
+/// where no decoding was needed); `None` = absent.
 ///
 /// `Debug` redacts the access token.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct SystemParams {
+pub struct SystemParams<'a> {
     /// `appkey`.
-    pub appkey: Option<String>,
+    pub appkey: Option<Cow<'a, str>>,
     /// `method`.
-    pub method: Option<String>,
+    pub method: Option<Cow<'a, str>>,
     /// `access_token`.
-    pub access_token: Option<String>,
+    pub access_token: Option<Cow<'a, str>>,
     /// `version`.
-    pub version: Option<String>,
+    pub version: Option<Cow<'a, str>>,
     /// `signMethod` (wire name).
-    pub sign_method: Option<String>,
+    pub sign_method: Option<Cow<'a, str>>,
     /// `timestamp`.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<Cow<'a, str>>,
     /// `param`: the raw JSON string, kept byte for byte for the signature check.
-    pub param: Option<String>,
+    pub param: Option<Cow<'a, str>>,
     /// `sign`.
-    pub sign: Option<String>,
+    pub sign: Option<Cow<'a, str>>,
 }
 
-impl SystemParams {
+impl<'a> SystemParams<'a> {
     /// The wire names of the system parameters, in struct order.
     pub const KEYS: [&'static str; 8] = [
         "appkey",
@@ -259,7 +275,7 @@ impl SystemParams {
             .map(|(name, _)| name)
     }
 
-    fn slot_mut(&mut self, key: &str) -> Option<&mut Option<String>> {
+    fn slot_mut(&mut self, key: &str) -> Option<&mut Option<Cow<'a, str>>> {
         Some(match key {
             "appkey" => &mut self.appkey,
             "method" => &mut self.method,
@@ -274,7 +290,7 @@ impl SystemParams {
     }
 }
 
-impl fmt::Debug for SystemParams {
+impl fmt::Debug for SystemParams<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let token = self
             .access_token
@@ -299,14 +315,19 @@ impl fmt::Debug for SystemParams {
 /// value; identical repeats collapse to one. A repeat with a different value is
 /// [`ParamsError::Conflicting`], naming the key. Other parameters keep the order of their
 /// first appearance, query first.
-pub fn merge(
-    query: Vec<(String, String)>,
-    body: Vec<(String, String)>,
-) -> Result<(SystemParams, Vec<(String, String)>), ParamsError> {
+pub fn merge<'a, K, V>(
+    query: impl IntoIterator<Item = (K, V)>,
+    body: impl IntoIterator<Item = (K, V)>,
+) -> Result<(SystemParams<'a>, Vec<(String, String)>), ParamsError>
+where
+    K: Into<Cow<'a, str>>,
+    V: Into<Cow<'a, str>>,
+{
     let mut system = SystemParams::default();
     let mut others: Vec<(String, String)> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (key, value) in query.into_iter().chain(body) {
+        let (key, value) = (key.into(), value.into());
         if let Some(slot) = system.slot_mut(&key) {
             match slot {
                 Some(existing) if *existing != value => {
@@ -317,15 +338,15 @@ pub fn merge(
             }
             continue;
         }
-        match seen.get(&key) {
+        match seen.get(key.as_ref()) {
             Some(&index) => {
                 if others.get(index).is_some_and(|(_, v)| *v != value) {
                     return Err(ParamsError::Conflicting { key: clip(&key) });
                 }
             }
             None => {
-                seen.insert(key.clone(), others.len());
-                others.push((key, value));
+                seen.insert(key.to_string(), others.len());
+                others.push((key.into_owned(), value.into_owned()));
             }
         }
     }

@@ -135,7 +135,7 @@ fn full_get_url_verifies_through_intake() {
     let (system, others) =
         merge(parse_form(query.as_bytes()).expect("form"), vec![]).expect("merge");
     assert!(others.is_empty());
-    assert_eq!(path_to_method(path), system.method);
+    assert_eq!(path_to_method(path).as_deref(), system.method.as_deref());
     assert_eq!(system.param.as_deref(), Some(PARAM));
     let method: SignMethod = system
         .sign_method

@@ -2,11 +2,15 @@
 //! the body (form-urlencoded, multipart with file parts, or leniently one JSON object).
 //!
 //! Decoding itself is `kaifang_wire::params` (strict, fuzzed); this step only picks the parser
-//! by Content-Type and enforces the body size limit. `param` stays a raw string here.
+//! by Content-Type and enforces the body size limit. `param` stays a raw string here. The
+//! parameters borrow from the request's query string and body ([`Intake::params`]): a call's
+//! parameters rarely need decoding, so taking them in copies nothing.
+
+use std::borrow::Cow;
 
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::header;
+use axum::http::{Uri, header};
 use kaifang_wire::ApiError;
 use kaifang_wire::params::{self, ParamsError, SystemParams};
 
@@ -26,16 +30,44 @@ pub struct UploadedFile {
 }
 
 /// What a request carried.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Intake {
     /// The method the URL path names.
     pub path_method: String,
-    /// The system parameters (raw `param` included).
-    pub system: SystemParams,
-    /// Other text parameters (not signed, not used by the protocol; kept for handlers).
-    pub others: Vec<(String, String)>,
     /// File parts.
     pub files: Vec<UploadedFile>,
+    /// The query string's owner.
+    uri: Uri,
+    /// The body's parameters, still encoded.
+    body: BodyParams,
+}
+
+/// A body's parameters before [`Intake::params`] reads them.
+#[derive(Debug)]
+enum BodyParams {
+    /// Form-urlencoded bytes (also an empty body).
+    Form(axum::body::Bytes),
+    /// Already decoded (a JSON object or multipart text fields).
+    Decoded(Vec<(String, String)>),
+}
+
+impl Intake {
+    /// The system parameters and the others, from the query string and the body; keys and
+    /// values that needed no decoding borrow from the request.
+    pub fn params(&self) -> Result<(SystemParams<'_>, Vec<(String, String)>), GatewayError> {
+        let query = match self.uri.query() {
+            Some(q) => params::form_pairs(q.as_bytes()).map_err(|e| params_error(&e))?,
+            None => Vec::new(),
+        };
+        let body = match &self.body {
+            BodyParams::Form(bytes) => params::form_pairs(bytes).map_err(|e| params_error(&e))?,
+            BodyParams::Decoded(pairs) => pairs
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str())))
+                .collect(),
+        };
+        params::merge(query, body).map_err(|e| params_error(&e))
+    }
 }
 
 fn params_error(e: &ParamsError) -> GatewayError {
@@ -60,10 +92,6 @@ pub async fn take(req: Request, max_body: usize) -> Result<Intake, GatewayError>
             "no API lives at this path: call method open.a.b.c at /open/a/b/c (letters, digits, _ and - only)",
         )
     })?;
-    let query = match parts.uri.query() {
-        Some(q) => params::parse_form(q.as_bytes()).map_err(|e| params_error(&e))?,
-        None => Vec::new(),
-    };
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
@@ -72,33 +100,41 @@ pub async fn take(req: Request, max_body: usize) -> Result<Intake, GatewayError>
     if declared.is_some_and(|n| n > max_body as u64) {
         return Err(too_large(max_body));
     }
-    let bytes = axum::body::to_bytes(body, max_body)
-        .await
-        .map_err(|_| too_large(max_body))?;
+    // A GET has no body to collect.
+    let bytes = if axum::body::HttpBody::is_end_stream(&body) {
+        axum::body::Bytes::new()
+    } else {
+        axum::body::to_bytes(body, max_body)
+            .await
+            .map_err(|_| too_large(max_body))?
+    };
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+        .unwrap_or("");
+    let is = |prefix: &str| {
+        content_type
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
     let mut files = Vec::new();
-    let body_pairs = if bytes.is_empty() {
-        Vec::new()
-    } else if content_type.starts_with("multipart/form-data") {
+    let body = if bytes.is_empty() {
+        BodyParams::Form(bytes)
+    } else if is("multipart/form-data") {
         let ct = parts.headers.get(header::CONTENT_TYPE).cloned();
-        multipart(ct, bytes, &mut files).await?
-    } else if content_type.starts_with("application/json") {
-        params::parse_json_object(&bytes).map_err(|e| params_error(&e))?
+        BodyParams::Decoded(multipart(ct, bytes, &mut files).await?)
+    } else if is("application/json") {
+        BodyParams::Decoded(params::parse_json_object(&bytes).map_err(|e| params_error(&e))?)
     } else {
         // Form-urlencoded is the documented type; a missing or other type is read the same way.
-        params::parse_form(&bytes).map_err(|e| params_error(&e))?
+        BodyParams::Form(bytes)
     };
-    let (system, others) = params::merge(query, body_pairs).map_err(|e| params_error(&e))?;
     Ok(Intake {
         path_method,
-        system,
-        others,
         files,
+        uri: parts.uri,
+        body,
     })
 }
 

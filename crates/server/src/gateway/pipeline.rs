@@ -34,7 +34,7 @@ use super::cache::{AppCache, AppEntry, Token, TokenCache};
 use super::catalogue::{self, Entry, Reply};
 use super::directory::Directory;
 use super::error::GatewayError;
-use super::intake::{self, Intake, UploadedFile};
+use super::intake::{self, UploadedFile};
 use super::limits::{DayCounter, Limits, Subject};
 use super::record::{CallRecord, Recorder};
 
@@ -220,9 +220,11 @@ impl Gateway {
 
     async fn run(&self, req: Request, now: i64, trace: &mut Trace) -> Result<Reply, Failed> {
         let rules = &self.platform.rules.traffic;
-        let intake = intake::take(req, rules.max_body_bytes).await?;
-        let sign_method = check_format(&intake)?;
-        let system = &intake.system;
+        let mut intake = intake::take(req, rules.max_body_bytes).await?;
+        let files = std::mem::take(&mut intake.files);
+        let (system, _others) = intake.params()?;
+        let sign_method = check_format(&system, &intake.path_method)?;
+        let system = &system;
         let app = self
             .resolve_app(system.appkey.as_deref().unwrap_or(""), trace)
             .await?;
@@ -231,7 +233,7 @@ impl Gateway {
         let entry = verify_signature(system, &app, sign_method, now, debug)
             .and_then(|()| check_timestamp(system, now, rules.timestamp_window))
             .and_then(|()| find_method(system))
-            .inspect_err(|_| trace.claimed_method = system.method.clone())?;
+            .inspect_err(|_| trace.claimed_method = system.method.as_deref().map(str::to_owned))?;
         trace.entry = Some(entry);
         let param = parse_param(system.param.as_deref())?;
         let grant = self
@@ -244,7 +246,7 @@ impl Gateway {
             now,
             app_id: app.app_id,
             grant,
-            files: intake.files,
+            files,
             directory: self.directory.clone(),
         };
         Ok((entry.method.handler)(&ctx, param).await?)
@@ -438,8 +440,7 @@ fn clip(s: &str) -> String {
 }
 
 /// Step 2: the system parameters are all there and well-formed.
-pub fn check_format(intake: &Intake) -> Result<SignMethod, Failed> {
-    let s = &intake.system;
+pub fn check_format(s: &SystemParams<'_>, path_method: &str) -> Result<SignMethod, Failed> {
     if let Some(name) = s.first_missing() {
         return Err(GatewayError::new(
             ApiError::MissingSystemParameter,
@@ -464,13 +465,13 @@ pub fn check_format(intake: &Intake) -> Result<SignMethod, Failed> {
         .into());
     }
     let claimed = s.method.as_deref().unwrap_or("");
-    if claimed != intake.path_method {
+    if claimed != path_method {
         return Err(GatewayError::new(
             ApiError::MethodPathMismatch,
             format!(
                 "method `{}` does not match the path, which names `{}`: call method open.a.b.c at /open/a/b/c",
                 clip(claimed),
-                intake.path_method
+                path_method
             ),
         )
         .into());
@@ -480,7 +481,7 @@ pub fn check_format(intake: &Intake) -> Result<SignMethod, Failed> {
 
 /// Step 4: the signature, over every sign secret valid now.
 pub fn verify_signature(
-    s: &SystemParams,
+    s: &SystemParams<'_>,
     app: &AppEntry,
     method: SignMethod,
     now: i64,
@@ -507,7 +508,7 @@ pub fn verify_signature(
 }
 
 /// Step 5: `timestamp` is recent (milliseconds; 10-digit seconds accepted too).
-pub fn check_timestamp(s: &SystemParams, now: i64, window_ms: i64) -> Result<(), Failed> {
+pub fn check_timestamp(s: &SystemParams<'_>, now: i64, window_ms: i64) -> Result<(), Failed> {
     let raw = s.timestamp.as_deref().unwrap_or("");
     let Some(ts) = parse_timestamp_ms(raw) else {
         return Err(GatewayError::new(
@@ -533,7 +534,7 @@ pub fn check_timestamp(s: &SystemParams, now: i64, window_ms: i64) -> Result<(),
 }
 
 /// Step 6a: the catalogue entry.
-pub fn find_method(s: &SystemParams) -> Result<Entry, Failed> {
+pub fn find_method(s: &SystemParams<'_>) -> Result<Entry, Failed> {
     let name = s.method.as_deref().unwrap_or("");
     catalogue::find(name).ok_or_else(|| {
         GatewayError::new(
