@@ -3,11 +3,12 @@
 //! Two servers run as child processes of the bench, so their CPU time can be read from
 //! `/proc/<pid>/stat` (utime + stime) apart from the load generator's:
 //!
-//! * the **ceiling**: a bare axum server answering a fixed JSON envelope (`kaifang bench
-//!   ceiling-server`);
 //! * the **gateway**: `kaifang demo` (sandbox, SQLite, statistics on, every limit checked with
 //!   the QPS floor raised so nothing is rejected), called with a signed
-//!   `open.user.seller.get` for the demo merchant.
+//!   `open.user.seller.get` for the demo merchant;
+//! * the **ceiling**: a bare axum server (`kaifang bench ceiling-server`) loaded with the very
+//!   same request and answering the gateway's own response bytes, so the two differ only in
+//!   what the gateway does between reading a request and writing its answer.
 //!
 //! `--scenario cursor-list` measures `open.order.cursor.list` instead (see [`cursor_list`]): a
 //! shop seeded with a million orders, each connection paging its own window by cursor, against
@@ -78,14 +79,9 @@ impl Figures {
     }
 }
 
-/// `kaifang bench ceiling-server`: the bare server, printing `LISTEN <addr>` when ready.
-pub async fn serve_ceiling() -> std::io::Result<()> {
-    serve_ceiling_with(None).await
-}
-
-/// The bare server answering `body` (default: a small `open.user.seller.get` envelope) to
-/// every request. The cursor-list scenario passes a real page captured from the gateway, so
-/// the ceiling moves the same bytes.
+/// `kaifang bench ceiling-server`: the bare server, printing `LISTEN <addr>` when ready,
+/// answering `body` (default: a small `open.user.seller.get` envelope) to every request. Both
+/// scenarios pass an answer captured from the gateway, so the ceiling moves the same bytes.
 pub async fn serve_ceiling_with(body: Option<Vec<u8>>) -> std::io::Result<()> {
     use axum::routing::any;
     const BODY: &str = r#"{"result":1,"error_msg":"","code":"1","msg":"","sub_code":"","sub_msg":"","data":{"name":"商家","sex":"U","head":"","bigHead":"","openId":"f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0","sellerId":2,"staffInfo":null},"requestId":"00000000000000000000"}"#;
@@ -389,26 +385,6 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
 
-    // The ceiling.
-    let (ceiling, ceiling_addr) = start_ceiling(&exe, None)?;
-    let ceiling_path = "/open/user/seller/get";
-    let ceiling_pid = ceiling.0.id();
-    let ceiling_figs = rt.block_on(load(
-        &ceiling_addr,
-        ceiling_path,
-        ceiling_pid,
-        spec,
-        Pace::Saturate,
-    ))?;
-    let ceiling_paced = rt.block_on(load(
-        &ceiling_addr,
-        ceiling_path,
-        ceiling_pid,
-        spec,
-        Pace::Rate(spec.latency_rate),
-    ))?;
-    drop(ceiling);
-
     // The gateway: `kaifang demo` in a temporary data dir.
     let dir = std::env::temp_dir().join(format!("kaifang-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -425,6 +401,13 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         now_ms(),
     );
     let path = format!("/open/user/seller/get?{query}");
+    let (status, answer) = rt.block_on(request_raw(&addr, "GET", &path, None, ""))?;
+    if status != 200 || !answer.starts_with(br#"{"result":1,"#) {
+        return Err(format!(
+            "the signed call failed: HTTP {status}, {}",
+            String::from_utf8_lossy(&answer)
+        ));
+    }
     let gateway_figs = rt.block_on(load(&addr, &path, server.0.id(), spec, Pace::Saturate))?;
     let gateway_paced = rt.block_on(load(
         &addr,
@@ -434,6 +417,27 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         Pace::Rate(spec.latency_rate),
     ))?;
     drop(server);
+
+    // The ceiling: the same request in, the gateway's own answer out, and nothing between.
+    let body_file = dir.join("bench-ceiling-body.json");
+    std::fs::write(&body_file, &answer).map_err(|e| e.to_string())?;
+    let (ceiling, ceiling_addr) = start_ceiling(&exe, Some(&body_file))?;
+    let ceiling_pid = ceiling.0.id();
+    let ceiling_figs = rt.block_on(load(
+        &ceiling_addr,
+        &path,
+        ceiling_pid,
+        spec,
+        Pace::Saturate,
+    ))?;
+    let ceiling_paced = rt.block_on(load(
+        &ceiling_addr,
+        &path,
+        ceiling_pid,
+        spec,
+        Pace::Rate(spec.latency_rate),
+    ))?;
+    drop(ceiling);
     let _ = std::fs::remove_dir_all(&dir);
 
     println!(
