@@ -89,13 +89,17 @@ fn hex_value(b: u8) -> Option<u8> {
 }
 
 /// Decodes one form component: `+` is a space, `%XX` a byte; anything else is kept as is.
-fn decode_component(raw: &[u8]) -> Result<Cow<'_, str>, DecodeFault> {
+/// `text` is `raw` when it is already known to be UTF-8.
+fn decode_component<'a>(raw: &'a [u8], text: Option<&'a str>) -> Result<Cow<'a, str>, DecodeFault> {
     // Most components (appkey, method, version, timestamp, sign...) need no decoding: check
     // them and borrow them whole instead of rebuilding them byte by byte.
-    if !raw.iter().any(|&b| b == b'+' || b == b'%') {
-        return std::str::from_utf8(raw)
-            .map(Cow::Borrowed)
-            .map_err(|_| DecodeFault::NotUtf8);
+    if memchr::memchr2(b'+', b'%', raw).is_none() {
+        return match text {
+            Some(t) => Ok(Cow::Borrowed(t)),
+            None => std::str::from_utf8(raw)
+                .map(Cow::Borrowed)
+                .map_err(|_| DecodeFault::NotUtf8),
+        };
     }
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
@@ -161,22 +165,33 @@ pub type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
 /// [`parse_form`] borrowing from `raw` every key and value that needed no decoding (the
 /// gateway's intake: most parameters of a call need none).
 pub fn form_pairs(raw: &[u8]) -> Result<Vec<Pair<'_>>, ParamsError> {
+    // One UTF-8 check of the whole input (a query string always passes): split at ASCII bytes,
+    // its pieces are then valid too and need no check of their own.
+    let text = std::str::from_utf8(raw).ok();
+    let piece = |start: usize, end: usize| (&raw[start..end], text.map(|t| &t[start..end]));
     let mut pairs = Vec::with_capacity(8);
-    for pair in raw.split(|&b| b == b'&') {
+    let mut start = 0;
+    while start < raw.len() {
+        let end = memchr::memchr(b'&', &raw[start..]).map_or(raw.len(), |i| start + i);
+        let pair = start..end;
+        start = end + 1;
         if pair.is_empty() {
             continue;
         }
-        let (raw_key, raw_value) = match pair.iter().position(|&b| b == b'=') {
-            Some(eq) => (&pair[..eq], &pair[eq + 1..]),
-            None => (pair, &[][..]),
+        let eq = memchr::memchr(b'=', &raw[pair.clone()]).map(|i| pair.start + i);
+        let (key_at, value_at) = match eq {
+            Some(eq) => ((pair.start, eq), (eq + 1, pair.end)),
+            None => ((pair.start, pair.end), (pair.end, pair.end)),
         };
-        let key = decode_component(raw_key)
+        let (raw_key, key_text) = piece(key_at.0, key_at.1);
+        let key = decode_component(raw_key, key_text)
             .map_err(|fault| fault_to_error(fault, clip(&String::from_utf8_lossy(raw_key))))?;
         if key.is_empty() {
             continue;
         }
-        let value =
-            decode_component(raw_value).map_err(|fault| fault_to_error(fault, clip(&key)))?;
+        let (raw_value, value_text) = piece(value_at.0, value_at.1);
+        let value = decode_component(raw_value, value_text)
+            .map_err(|fault| fault_to_error(fault, clip(&key)))?;
         pairs.push((key, value));
     }
     Ok(pairs)
