@@ -4,10 +4,18 @@
 //! Each entry remembers the platform's access generation it was filled at; every write that
 //! takes access away bumps the generation (`Platform::bump_generation`), so the next call
 //! refills and a revocation takes effect at once. On a hit, no database round trip happens.
-//! Maps are sharded behind `RwLock`s: a hit takes one uncontended read lock.
+//! Maps are sharded behind `RwLock`s: a hit takes one uncontended read lock. Keys come from
+//! clients, so they are hashed with randomly seeded foldhash (SipHash, std's default, was a
+//! visible share of a call hashing each key twice).
+//!
+//! The database reads of a miss are boxed futures: an `async fn`'s future is as large as its
+//! largest state, so the inline reads made every call's future kilobytes larger, each of them
+//! allocated, copied and touched on every call.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, RandomState};
+use std::hash::{BuildHasher, Hash};
+
+use foldhash::quality::RandomState;
 use std::sync::{Arc, RwLock};
 
 use kaifang_platform::apps::credentials::{self, ActiveSecrets};
@@ -21,9 +29,14 @@ const SHARDS: usize = 16;
 /// made-up appkeys or tokens from growing memory without bound).
 const MAX_ENTRIES_PER_SHARD: usize = 16 * 1024;
 
+/// One shard: values with the generation they were filled at.
+type Shard<K, V> = RwLock<HashMap<K, (u64, V), RandomState>>;
+
 /// A small sharded map of generation-stamped values.
 pub struct Sharded<K, V> {
-    shards: Vec<RwLock<HashMap<K, (u64, V)>>>,
+    shards: Vec<Shard<K, V>>,
+    /// Picks the shard; seeded apart from the maps' own hashers, so that the keys of one shard
+    /// do not all share their hashes' low bits inside it.
     hasher: RandomState,
 }
 
@@ -31,12 +44,14 @@ impl<K: Hash + Eq, V: Clone> Sharded<K, V> {
     /// Empty.
     pub fn new() -> Self {
         Sharded {
-            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
-            hasher: RandomState::new(),
+            shards: (0..SHARDS)
+                .map(|_| RwLock::new(HashMap::with_hasher(RandomState::default())))
+                .collect(),
+            hasher: RandomState::default(),
         }
     }
 
-    fn shard<Q: Hash + ?Sized>(&self, k: &Q) -> &RwLock<HashMap<K, (u64, V)>> {
+    fn shard<Q: Hash + ?Sized>(&self, k: &Q) -> &Shard<K, V> {
         let i = (self.hasher.hash_one(k) as usize) % SHARDS;
         &self.shards[i]
     }
@@ -110,7 +125,9 @@ impl AppCache {
         if let Some(v) = self.map.get(appkey, generation) {
             return Ok((v, true));
         }
-        let entry = load_app(p, appkey).await?.map(Arc::new);
+        // Boxed: a miss is rare, and its database futures would otherwise be carried, unused,
+        // inside every call's future (see the module docs).
+        let entry = Box::pin(load_app(p, appkey)).await?.map(Arc::new);
         self.map.put(appkey.to_string(), generation, entry.clone());
         Ok((entry, false))
     }
@@ -167,7 +184,7 @@ impl TokenCache {
         if let Some(grant) = self.map.get(&key, generation) {
             return Ok((judge(grant, now), true));
         }
-        let checked = oauth::check_access_token(p, token).await?;
+        let checked = Box::pin(oauth::check_access_token(p, token)).await?;
         Ok((
             match checked {
                 TokenCheck::Unknown => Token::Unknown,

@@ -31,7 +31,8 @@ impl Directory {
         {
             return Ok(a);
         }
-        let a = accounts::find(p, id).await?.map(Arc::new);
+        // Boxed, as the caches' misses are (see `super::cache`).
+        let a = Box::pin(accounts::find(p, id)).await?.map(Arc::new);
         self.accounts.put(id, generation, (now + TTL, a.clone()));
         Ok(a)
     }
@@ -44,7 +45,7 @@ impl Directory {
         {
             return Ok(s);
         }
-        let s = accounts::merchants::shop_of(p, merchant_id)
+        let s = Box::pin(accounts::merchants::shop_of(p, merchant_id))
             .await?
             .map(Arc::new);
         self.shops

@@ -100,11 +100,12 @@ pub async fn take(req: Request, max_body: usize) -> Result<Intake, GatewayError>
     if declared.is_some_and(|n| n > max_body as u64) {
         return Err(too_large(max_body));
     }
-    // A GET has no body to collect.
+    // A GET has no body to collect; collecting is boxed so that its future is not carried
+    // inside every call's (see `super::cache` on future sizes).
     let bytes = if axum::body::HttpBody::is_end_stream(&body) {
         axum::body::Bytes::new()
     } else {
-        axum::body::to_bytes(body, max_body)
+        Box::pin(axum::body::to_bytes(body, max_body))
             .await
             .map_err(|_| too_large(max_body))?
     };
@@ -123,7 +124,9 @@ pub async fn take(req: Request, max_body: usize) -> Result<Intake, GatewayError>
         BodyParams::Form(bytes)
     } else if is("multipart/form-data") {
         let ct = parts.headers.get(header::CONTENT_TYPE).cloned();
-        BodyParams::Decoded(multipart(ct, bytes, &mut files).await?)
+        // Boxed: multipart is rare, and its parser's future would otherwise make every
+        // call's future larger.
+        BodyParams::Decoded(Box::pin(multipart(ct, bytes, &mut files)).await?)
     } else if is("application/json") {
         BodyParams::Decoded(params::parse_json_object(&bytes).map_err(|e| params_error(&e))?)
     } else {

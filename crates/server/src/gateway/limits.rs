@@ -79,11 +79,14 @@ impl DayCounter {
 type DayKey = (i64, Subject, i64);
 type QpsKey = (i64, i64, u32);
 
+/// Keys are ids, never client text: foldhash's fast variant is enough.
+type Hasher = foldhash::fast::RandomState;
+
 /// All in-memory limit state of one gateway.
 #[derive(Default)]
 pub struct Limits {
-    days: RwLock<HashMap<DayKey, Arc<DayCounter>>>,
-    qps: RwLock<HashMap<QpsKey, Arc<AtomicU64>>>,
+    days: RwLock<HashMap<DayKey, Arc<DayCounter>, Hasher>>,
+    qps: RwLock<HashMap<QpsKey, Arc<AtomicU64>, Hasher>>,
 }
 
 const COUNT_BITS: u32 = 24;
@@ -107,7 +110,9 @@ impl Limits {
         {
             return Ok(c.clone());
         }
-        let (used, resets) = traffic::load_usage(p, app_id, &subject.stored(), day).await?;
+        // Boxed, as the caches' misses are (see `super::cache`).
+        let (used, resets) =
+            Box::pin(traffic::load_usage(p, app_id, &subject.stored(), day)).await?;
         let mut days = self.days.write().unwrap_or_else(|e| e.into_inner());
         let c = days.entry(key).or_insert_with(|| {
             Arc::new(DayCounter {
