@@ -45,7 +45,7 @@ impl From<Value> for Reply {
 /// What a handler returns.
 pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Reply, GatewayError>> + Send + 'a>>;
 /// A handler: the call's context and its parsed `param`, independent of HTTP.
-pub type Handler = for<'a> fn(&'a CallCtx, Value) -> HandlerFuture<'a>;
+pub type Handler = for<'a> fn(&'a CallCtx<'a>, Value) -> HandlerFuture<'a>;
 
 /// Wraps `async fn(&CallCtx, Value) -> Result<T, GatewayError>` as a [`Handler`], where `T` is
 /// a [`Value`] or a [`Reply`].
@@ -53,7 +53,7 @@ pub type Handler = for<'a> fn(&'a CallCtx, Value) -> HandlerFuture<'a>;
 macro_rules! handler {
     ($f:path) => {{
         fn boxed<'a>(
-            ctx: &'a $crate::gateway::CallCtx,
+            ctx: &'a $crate::gateway::CallCtx<'a>,
             param: ::serde_json::Value,
         ) -> $crate::gateway::catalogue::HandlerFuture<'a> {
             Box::pin(async move { $f(ctx, param).await.map(::core::convert::Into::into) })

@@ -38,10 +38,11 @@ use super::intake::{self, UploadedFile};
 use super::limits::{DayCounter, Limits, Subject};
 use super::record::{CallRecord, Recorder};
 
-/// What a handler sees of the call: who calls for whom, independent of HTTP.
-pub struct CallCtx {
+/// What a handler sees of the call: who calls for whom, independent of HTTP. It borrows what
+/// the gateway shares between calls.
+pub struct CallCtx<'a> {
     /// Platform handles (database, clock, rules).
-    pub platform: Arc<Platform>,
+    pub platform: &'a Platform,
     /// The clock's time when the call arrived, ms.
     pub now: i64,
     /// The calling app.
@@ -52,10 +53,10 @@ pub struct CallCtx {
     /// Multipart file parts.
     pub files: Vec<UploadedFile>,
     /// Cached accounts and shops.
-    pub directory: Arc<Directory>,
+    pub directory: &'a Directory,
 }
 
-impl CallCtx {
+impl CallCtx<'_> {
     /// The merchant (main account) the token reaches; `None` for an app-level token.
     pub fn user_id(&self) -> Option<i64> {
         self.grant.user_id
@@ -144,7 +145,15 @@ fn next_request_id() -> String {
         n.set((prefix, seq.wrapping_add(1)));
         (prefix, seq)
     });
-    format!("{prefix:08x}{:012x}", seq & 0xffff_ffff_ffff)
+    let mut id = String::with_capacity(20);
+    for (value, digits) in [(u64::from(prefix), 8), (seq, 12)] {
+        for i in (0..digits).rev() {
+            id.push(char::from(
+                b"0123456789abcdef"[(value >> (4 * i)) as usize & 0xf],
+            ));
+        }
+    }
+    id
 }
 
 impl Gateway {
@@ -242,12 +251,12 @@ impl Gateway {
         authorize(entry, &grant, &app)?;
         self.limit(entry, &grant, &app, now).await?;
         let ctx = CallCtx {
-            platform: self.platform.clone(),
+            platform: &self.platform,
             now,
             app_id: app.app_id,
             grant,
             files,
-            directory: self.directory.clone(),
+            directory: &self.directory,
         };
         Ok((entry.method.handler)(&ctx, param).await?)
     }
@@ -328,9 +337,10 @@ impl Gateway {
         let rules = &p.rules.traffic;
         let day = rules.day_of(now);
         let m = entry.method;
-        let mut taken: Vec<Arc<DayCounter>> = Vec::with_capacity(3);
-        let refuse = |taken: &[Arc<DayCounter>], limit: &'static str, err: GatewayError| {
-            for c in taken {
+        // The daily counters taken so far (the app's, a test user's), given back on a refusal.
+        let mut taken: [Option<Arc<DayCounter>>; 2] = [None, None];
+        let refuse = |taken: &[Option<Arc<DayCounter>>], limit: &'static str, err: GatewayError| {
+            for c in taken.iter().flatten() {
                 c.give_back();
             }
             metrics::counter!("kaifang_api_limit_rejections_total", "limit" => limit).increment(1);
@@ -353,7 +363,7 @@ impl Gateway {
                 ),
             );
         }
-        taken.push(app_day);
+        taken[0] = Some(app_day);
 
         if app.state != AppState::Online
             && let Some(uid) = grant.user_id
@@ -373,7 +383,7 @@ impl Gateway {
                     ),
                 );
             }
-            taken.push(c);
+            taken[1] = Some(c);
         }
 
         let app_cap = m
@@ -605,4 +615,24 @@ fn respond(body: Vec<u8>) -> Response {
         HeaderValue::from_static(envelope::CONTENT_TYPE),
     );
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_20_hex_digits_counting_per_thread() {
+        let (a, b) = (next_request_id(), next_request_id());
+        for id in [&a, &b] {
+            assert_eq!(id.len(), 20, "{id}");
+            assert!(
+                id.bytes()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+            );
+        }
+        assert_eq!(a[..8], b[..8], "one prefix per thread");
+        let n = |id: &str| u64::from_str_radix(&id[8..], 16).unwrap();
+        assert_eq!(n(&b), n(&a) + 1);
+    }
 }

@@ -639,62 +639,62 @@ const ITEM_CREATED: &[crate::gateway::catalogue::Field] = &[
     ),
 ];
 
-async fn item_list(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn item_list(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let q: ItemListParams = params(param)?;
-    Ok(items::list_items(&ctx.platform, ctx.merchant_id()?, &q).await?)
+    Ok(items::list_items(ctx.platform, ctx.merchant_id()?, &q).await?)
 }
 
-async fn item_get(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn item_get(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let item = id(&param, "kwaiItemId")?;
-    Ok(items::get_item(&ctx.platform, ctx.merchant_id()?, item).await?)
+    Ok(items::get_item(ctx.platform, ctx.merchant_id()?, item).await?)
 }
 
-async fn order_list(ctx: &CallCtx, param: Value) -> Result<Reply, GatewayError> {
+async fn order_list(ctx: &CallCtx<'_>, param: Value) -> Result<Reply, GatewayError> {
     let q: CursorListParams = params(param)?;
-    let json = query::order_cursor_list_json(&ctx.platform, ctx.merchant_id()?, &q).await?;
+    let json = query::order_cursor_list_json(ctx.platform, ctx.merchant_id()?, &q).await?;
     Ok(Reply::RawJson(json))
 }
 
-async fn order_detail(ctx: &CallCtx, param: Value) -> Result<Reply, GatewayError> {
+async fn order_detail(ctx: &CallCtx<'_>, param: Value) -> Result<Reply, GatewayError> {
     let oid = id(&param, "oid")?;
-    let json = query::order_detail_json(&ctx.platform, ctx.merchant_id()?, oid).await?;
+    let json = query::order_detail_json(ctx.platform, ctx.merchant_id()?, oid).await?;
     Ok(Reply::RawJson(json))
 }
 
-async fn deliver(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn deliver(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let d: Deliver = params(param)?;
-    orders::deliver(&ctx.platform, ctx.merchant_id()?, &d).await?;
+    orders::deliver(ctx.platform, ctx.merchant_id()?, &d).await?;
     Ok(json!(null))
 }
 
-async fn close(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
-    orders::close(&ctx.platform, ctx.merchant_id()?, id(&param, "orderId")?).await?;
+async fn close(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
+    orders::close(ctx.platform, ctx.merchant_id()?, id(&param, "orderId")?).await?;
     Ok(json!(null))
 }
 
-async fn categories(_ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+async fn categories(_ctx: &CallCtx<'_>, _param: Value) -> Result<Value, GatewayError> {
     Ok(items::category_list())
 }
 
-async fn refund_list(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn refund_list(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let q: RefundListParams = params(param)?;
-    Ok(refund_query::refund_pcursor_list(&ctx.platform, ctx.merchant_id()?, &q).await?)
+    Ok(refund_query::refund_pcursor_list(ctx.platform, ctx.merchant_id()?, &q).await?)
 }
 
-async fn refund_detail(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn refund_detail(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let refund = id(&param, "refundId")?;
-    Ok(refund_query::refund_detail(&ctx.platform, ctx.merchant_id()?, refund).await?)
+    Ok(refund_query::refund_detail(ctx.platform, ctx.merchant_id()?, refund).await?)
 }
 
-async fn reject_reasons(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn reject_reasons(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let refund = id(&param, "refundId")?;
-    let reasons = refunds::reject_reasons(&ctx.platform, ctx.merchant_id()?, refund).await?;
+    let reasons = refunds::reject_reasons(ctx.platform, ctx.merchant_id()?, refund).await?;
     serde_json::to_value(reasons).map_err(|e| GatewayError::invalid(e.to_string()))
 }
 
-async fn refund_approve(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn refund_approve(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let (refund, amount) = (id(&param, "refundId")?, id(&param, "refundAmount")?);
-    refunds::approve(&ctx.platform, ctx.merchant_id()?, refund, amount).await?;
+    refunds::approve(ctx.platform, ctx.merchant_id()?, refund, amount).await?;
     Ok(json!(null))
 }
 
@@ -713,34 +713,33 @@ fn text<'a>(param: &'a Value, key: &str) -> Result<&'a str, GatewayError> {
     })
 }
 
-async fn logistics_update(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn logistics_update(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let (oid, code, no) = (
         id(&param, "orderId")?,
         id(&param, "expressCode")?,
         text(&param, "expressNo")?,
     );
     let package = opt_id(&param, "logisticsId")?;
-    orders::update_logistics(&ctx.platform, ctx.merchant_id()?, oid, code, no, package).await?;
+    orders::update_logistics(ctx.platform, ctx.merchant_id()?, oid, code, no, package).await?;
     Ok(json!(null))
 }
 
-async fn logistics_append(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn logistics_append(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let (oid, code, no) = (
         id(&param, "oid")?,
         id(&param, "expressCode")?,
         text(&param, "expressNo")?,
     );
-    let package =
-        orders::append_logistics(&ctx.platform, ctx.merchant_id()?, oid, code, no).await?;
+    let package = orders::append_logistics(ctx.platform, ctx.merchant_id()?, oid, code, no).await?;
     Ok(json!({ "logisticsId": package }))
 }
 
-async fn note_add(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn note_add(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let seller = ctx.merchant_id()?;
     let staff_id = opt_id(&param, "staffId")?.unwrap_or(0);
     let name = match ctx
         .directory
-        .account(&ctx.platform, ctx.account_id().unwrap_or(seller))
+        .account(ctx.platform, ctx.account_id().unwrap_or(seller))
         .await?
     {
         Some(a) => a.name.clone(),
@@ -749,7 +748,7 @@ async fn note_add(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
     let author = NoteAuthor { staff_id, name };
     let flag = opt_id(&param, "flag")?;
     orders::add_note(
-        &ctx.platform,
+        ctx.platform,
         seller,
         id(&param, "orderId")?,
         text(&param, "note")?,
@@ -760,61 +759,61 @@ async fn note_add(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
     Ok(json!(null))
 }
 
-async fn item_new(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn item_new(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let req: NewItem = params(param)?;
-    Ok(items::new_item(&ctx.platform, ctx.merchant_id()?, &req).await?)
+    Ok(items::new_item(ctx.platform, ctx.merchant_id()?, &req).await?)
 }
 
-async fn item_edit(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn item_edit(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let item = id(&param, "itemId")?;
     let req: EditItem = params(param)?;
-    Ok(items::edit_item(&ctx.platform, ctx.merchant_id()?, item, &req).await?)
+    Ok(items::edit_item(ctx.platform, ctx.merchant_id()?, item, &req).await?)
 }
 
-async fn item_delete(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
-    items::delete_item(&ctx.platform, ctx.merchant_id()?, id(&param, "kwaiItemId")?).await?;
+async fn item_delete(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
+    items::delete_item(ctx.platform, ctx.merchant_id()?, id(&param, "kwaiItemId")?).await?;
     Ok(json!(null))
 }
 
-async fn item_shelf(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn item_shelf(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let (item, status) = (id(&param, "kwaiItemId")?, id(&param, "shelfStatus")?);
-    items::set_shelf_status(&ctx.platform, ctx.merchant_id()?, item, status).await?;
+    items::set_shelf_status(ctx.platform, ctx.merchant_id()?, item, status).await?;
     Ok(json!(null))
 }
 
-async fn item_stock(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn item_stock(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let (item, sku) = (id(&param, "kwaiItemId")?, id(&param, "skuId")?);
     let change = StockChange::from_code(opt_id(&param, "changeType")?.unwrap_or(1))?;
     let delta = id(&param, "skuChangeStock")?;
-    items::update_stock(&ctx.platform, ctx.merchant_id()?, item, sku, delta, change).await?;
+    items::update_stock(ctx.platform, ctx.merchant_id()?, item, sku, delta, change).await?;
     Ok(json!(null))
 }
 
-async fn item_price(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn item_price(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let (item, sku, price) = (
         id(&param, "itemId")?,
         id(&param, "skuId")?,
         id(&param, "price")?,
     );
-    items::update_price(&ctx.platform, ctx.merchant_id()?, item, sku, price).await?;
+    items::update_price(ctx.platform, ctx.merchant_id()?, item, sku, price).await?;
     Ok(json!(null))
 }
 
-async fn refund_return_approve(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn refund_return_approve(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let (refund, amount) = (id(&param, "refundId")?, id(&param, "refundAmount")?);
     let address = opt_id(&param, "addressId")?;
-    refunds::approve_return(&ctx.platform, ctx.merchant_id()?, refund, amount, address).await?;
+    refunds::approve_return(ctx.platform, ctx.merchant_id()?, refund, amount, address).await?;
     Ok(json!(null))
 }
 
-async fn refund_reject(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn refund_reject(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let req: Reject = params(param)?;
-    refunds::reject(&ctx.platform, ctx.merchant_id()?, &req).await?;
+    refunds::reject(ctx.platform, ctx.merchant_id()?, &req).await?;
     Ok(json!(null))
 }
 
-async fn refund_confirm_receipt(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
-    refunds::confirm_receipt(&ctx.platform, ctx.merchant_id()?, id(&param, "refundId")?).await?;
+async fn refund_confirm_receipt(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
+    refunds::confirm_receipt(ctx.platform, ctx.merchant_id()?, id(&param, "refundId")?).await?;
     Ok(json!(null))
 }
 
@@ -840,7 +839,7 @@ fn decrypt_item(i: usize, v: &Value) -> Result<DecryptItem, GatewayError> {
     })
 }
 
-async fn decrypt_batch(ctx: &CallCtx, param: Value) -> Result<Value, GatewayError> {
+async fn decrypt_batch(ctx: &CallCtx<'_>, param: Value) -> Result<Value, GatewayError> {
     let seller_id = ctx.merchant_id()?;
     let list = param["batchDecryptList"].as_array().ok_or_else(|| {
         GatewayError::invalid(
@@ -864,12 +863,12 @@ async fn decrypt_batch(ctx: &CallCtx, param: Value) -> Result<Value, GatewayErro
         app_id: Some(ctx.app_id),
         operator_id: ctx.account_id(),
     };
-    let results = vault::decrypt(&ctx.platform, who, &items).await?;
+    let results = vault::decrypt(ctx.platform, who, &items).await?;
     serde_json::to_value(results)
         .map_err(|e| GatewayError::new(kaifang_wire::ApiError::InternalError, e.to_string()))
 }
 
-async fn carrier_list(_ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+async fn carrier_list(_ctx: &CallCtx<'_>, _param: Value) -> Result<Value, GatewayError> {
     Ok(carriers::CARRIERS
         .iter()
         .map(|c| {

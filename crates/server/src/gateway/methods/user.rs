@@ -96,7 +96,7 @@ pub const METHODS: &[ApiMethod] = &[
 ];
 
 /// The account that consented (merchant or staff), as the handlers need it.
-async fn consenting_account(ctx: &CallCtx) -> Result<Arc<Account>, GatewayError> {
+async fn consenting_account(ctx: &CallCtx<'_>) -> Result<Arc<Account>, GatewayError> {
     let id = ctx
         .account_id()
         .or(ctx.user_id())
@@ -104,7 +104,7 @@ async fn consenting_account(ctx: &CallCtx) -> Result<Arc<Account>, GatewayError>
             kaifang_wire::ApiError::MainAccountNotFound,
         ))?;
     ctx.directory
-        .account(&ctx.platform, id)
+        .account(ctx.platform, id)
         .await?
         .ok_or(GatewayError::plain(
             kaifang_wire::ApiError::MainAccountNotFound,
@@ -158,18 +158,18 @@ struct Staff<'a> {
 }
 
 /// `open.user.info.get`.
-pub async fn user_info(ctx: &CallCtx, _param: Value) -> Result<Reply, GatewayError> {
+pub async fn user_info(ctx: &CallCtx<'_>, _param: Value) -> Result<Reply, GatewayError> {
     let account = consenting_account(ctx).await?;
     Reply::serialize(&Profile::new(&account.name, ctx.open_id()))
 }
 
 /// `open.user.seller.get`.
-pub async fn seller(ctx: &CallCtx, _param: Value) -> Result<Reply, GatewayError> {
+pub async fn seller(ctx: &CallCtx<'_>, _param: Value) -> Result<Reply, GatewayError> {
     let account = consenting_account(ctx).await?;
     let seller_id = ctx.merchant_id()?;
     let main = if account.role == Role::Staff {
         ctx.directory
-            .account(&ctx.platform, seller_id)
+            .account(ctx.platform, seller_id)
             .await?
             .ok_or(GatewayError::plain(
                 kaifang_wire::ApiError::MainAccountNotFound,
@@ -194,11 +194,11 @@ pub async fn seller(ctx: &CallCtx, _param: Value) -> Result<Reply, GatewayError>
 }
 
 /// `open.shop.info.get`.
-pub async fn shop(ctx: &CallCtx, _param: Value) -> Result<Value, GatewayError> {
+pub async fn shop(ctx: &CallCtx<'_>, _param: Value) -> Result<Value, GatewayError> {
     let merchant = ctx.merchant_id()?;
     let shop = ctx
         .directory
-        .shop_of(&ctx.platform, merchant)
+        .shop_of(ctx.platform, merchant)
         .await?
         .ok_or(GatewayError::plain(
             kaifang_wire::ApiError::MainAccountNotFound,
