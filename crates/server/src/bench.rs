@@ -8,7 +8,9 @@
 //!   `open.user.seller.get` for the demo merchant;
 //! * the **ceiling**: a bare axum server (`kaifang bench ceiling-server`) loaded with the very
 //!   same request and answering the gateway's own response bytes, so the two differ only in
-//!   what the gateway does between reading a request and writing its answer.
+//!   what the gateway does between reading a request and writing its answer. Both run at once
+//!   and are loaded in turn, gateway-ceiling-ceiling-gateway, so a drift in a shared machine's
+//!   load falls on both alike.
 //!
 //! `--scenario cursor-list` measures `open.order.cursor.list` instead (see [`cursor_list`]): a
 //! shop seeded with a million orders, each connection paging its own window by cursor, against
@@ -70,6 +72,22 @@ pub struct Figures {
 }
 
 impl Figures {
+    /// Two measurements of one target as one: requests and CPU add up, latencies are the
+    /// worse of the two.
+    fn and(&self, other: &Figures) -> Figures {
+        let requests = self.requests + other.requests;
+        let seconds = |f: &Figures| f.requests as f64 / f.rps.max(f64::MIN_POSITIVE);
+        let cpu = |f: &Figures| f.cpu_us_per_req * f.requests as f64;
+        Figures {
+            requests,
+            rps: requests as f64 / (seconds(self) + seconds(other)).max(f64::MIN_POSITIVE),
+            cpu_us_per_req: (cpu(self) + cpu(other)) / requests.max(1) as f64,
+            p50_us: self.p50_us.max(other.p50_us),
+            p99_us: self.p99_us.max(other.p99_us),
+            failures: self.failures + other.failures,
+        }
+    }
+
     /// One report line, labelled `name`.
     fn print(&self, name: &str) {
         println!(
@@ -408,35 +426,28 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
             String::from_utf8_lossy(&answer)
         ));
     }
-    let gateway_figs = rt.block_on(load(&addr, &path, server.0.id(), spec, Pace::Saturate))?;
-    let gateway_paced = rt.block_on(load(
-        &addr,
-        &path,
-        server.0.id(),
-        spec,
-        Pace::Rate(spec.latency_rate),
-    ))?;
-    drop(server);
 
     // The ceiling: the same request in, the gateway's own answer out, and nothing between.
     let body_file = dir.join("bench-ceiling-body.json");
     std::fs::write(&body_file, &answer).map_err(|e| e.to_string())?;
     let (ceiling, ceiling_addr) = start_ceiling(&exe, Some(&body_file))?;
     let ceiling_pid = ceiling.0.id();
-    let ceiling_figs = rt.block_on(load(
-        &ceiling_addr,
-        &path,
-        ceiling_pid,
-        spec,
-        Pace::Saturate,
-    ))?;
-    let ceiling_paced = rt.block_on(load(
-        &ceiling_addr,
-        &path,
-        ceiling_pid,
-        spec,
-        Pace::Rate(spec.latency_rate),
-    ))?;
+
+    // Saturated, in the order gateway, ceiling, ceiling, gateway: a drift in the shared
+    // machine's load during the run falls on both alike.
+    let gateway_pid = server.0.id();
+    let saturated =
+        |addr: &str, pid: u32| rt.block_on(load(addr, &path, pid, spec, Pace::Saturate));
+    let gateway_first = saturated(&addr, gateway_pid)?;
+    let ceiling_figs =
+        saturated(&ceiling_addr, ceiling_pid)?.and(&saturated(&ceiling_addr, ceiling_pid)?);
+    let gateway_figs = gateway_first.and(&saturated(&addr, gateway_pid)?);
+    let paced = |addr: &str, pid: u32| {
+        rt.block_on(load(addr, &path, pid, spec, Pace::Rate(spec.latency_rate)))
+    };
+    let gateway_paced = paced(&addr, gateway_pid)?;
+    let ceiling_paced = paced(&ceiling_addr, ceiling_pid)?;
+    drop(server);
     drop(ceiling);
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -444,7 +455,9 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         "kaifang bench gateway: {} connections, {} s measured after 1 s warm-up per phase, loopback keep-alive",
         spec.connections, spec.seconds
     );
-    println!("saturated (each connection sends again as soon as it is answered):");
+    println!(
+        "saturated (each connection sends again as soon as it is answered; two phases each, gateway-ceiling-ceiling-gateway):"
+    );
     ceiling_figs.print("ceiling");
     gateway_figs.print("gateway");
     println!(
