@@ -100,6 +100,9 @@ pub struct TrafficRules {
     pub qps_floor: u32,
     /// Largest accepted API request body, in bytes (multipart uploads included).
     pub max_body_bytes: usize,
+    /// Per-user daily caps of single APIs set by the operator (method name -> calls per user
+    /// per day), over those the API catalogue declares; refused with result 1017.
+    pub user_api_daily_caps: std::collections::BTreeMap<String, u64>,
 }
 
 /// The top daily tier (20000 万 calls) and QPS tier (5000), used as sandbox defaults.
@@ -118,6 +121,7 @@ impl TrafficRules {
             launched_daily_calls: 1_000_000,
             qps_floor: if sandbox { TOP_QPS } else { 0 },
             max_body_bytes: 16 * 1024 * 1024,
+            user_api_daily_caps: Default::default(),
         }
     }
 

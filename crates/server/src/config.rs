@@ -65,6 +65,9 @@ pub struct RuleSettings {
     pub qps_floor: Option<u32>,
     /// Largest API request body in bytes (16 MiB).
     pub gateway_max_body_bytes: Option<usize>,
+    /// Per-user daily caps of single APIs (method name -> calls per user per day), over those
+    /// the catalogue declares (none by default).
+    pub user_api_daily_caps: Option<std::collections::BTreeMap<String, u64>>,
     /// Push retry delays in seconds (300, 600, 1200, 1800, 3600).
     pub push_retry_delays_secs: Option<Vec<i64>>,
     /// Sandbox only: push retry delays and the heartbeat interval are divided by this (1).
@@ -226,6 +229,7 @@ impl Settings {
             launched_daily_calls: r.launched_daily_calls.unwrap_or(d.launched_daily_calls),
             qps_floor: r.qps_floor.unwrap_or(d.qps_floor),
             max_body_bytes: r.gateway_max_body_bytes.unwrap_or(d.max_body_bytes),
+            user_api_daily_caps: r.user_api_daily_caps.clone().unwrap_or_default(),
         }
     }
 

@@ -129,6 +129,9 @@ pub struct Gateway {
     pub limits: Arc<Limits>,
     /// Statistics and metrics sink.
     pub recorder: Recorder,
+    /// Per catalogue entry, its per-user daily cap: the operator's
+    /// (`rules.user_api_daily_caps`), else the declared one.
+    user_daily_caps: Vec<Option<u64>>,
 }
 
 /// A fresh `requestId`: 8 hex digits drawn once per thread, then 12 of that thread's count
@@ -161,7 +164,13 @@ impl Gateway {
     pub fn new(platform: Arc<Platform>) -> Self {
         let limits = Arc::new(Limits::default());
         let recorder = Recorder::spawn(platform.clone(), limits.clone());
+        let set = &platform.rules.traffic.user_api_daily_caps;
+        let user_daily_caps = catalogue::all()
+            .iter()
+            .map(|m| set.get(m.name).copied().or(m.user_daily_cap))
+            .collect();
         Gateway {
+            user_daily_caps,
             platform,
             apps: AppCache::default(),
             tokens: TokenCache::default(),
@@ -424,7 +433,12 @@ impl Gateway {
             }
         }
 
-        if let (Some(cap), Some(uid)) = (m.user_daily_cap, grant.user_id) {
+        let cap = self
+            .user_daily_caps
+            .get(entry.index as usize)
+            .copied()
+            .flatten();
+        if let (Some(cap), Some(uid)) = (cap, grant.user_id) {
             let c = self
                 .limits
                 .day(p, app.app_id, Subject::UserApi(uid, entry.index), day)

@@ -543,6 +543,45 @@ async fn qps_limit_uses_the_clock() {
 }
 
 #[tokio::test]
+async fn per_user_daily_cap_of_one_api_answers_1017() {
+    let w = world_with(|s| {
+        s.rules.user_api_daily_caps = Some([("open.user.info.get".to_string(), 2)].into());
+    })
+    .await;
+    for i in 0..2 {
+        assert_eq!(code(&w.call("open.user.info.get").await), 1, "call {i}");
+    }
+    let env = w.call("open.user.info.get").await;
+    assert_eq!(code(&env), 1017, "{env}");
+    assert_eq!(env["sub_code"], "USER_API_QUOTA_EXCEEDED");
+    assert_eq!(
+        env["error_msg"],
+        format!(
+            "[1017] exceed quota limit,[apiId:open.user.info.get;primaryUserId:{}]",
+            w.merchant.account_id
+        )
+    );
+    // The cap is the user's on this API only, and for one calendar day.
+    assert_eq!(code(&w.call("open.user.seller.get").await), 1);
+    w.t.clock.advance(24 * 3600 * 1000);
+    assert_eq!(code(&w.call("open.user.info.get").await), 1);
+}
+
+#[tokio::test]
+async fn a_cap_on_an_unknown_api_stops_the_start() {
+    let dir = kaifang_store::testing::TempDir::new().unwrap();
+    let mut settings = Settings::new(dir.0.clone());
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    settings.rules.user_api_daily_caps = Some([("open.no.such.api".to_string(), 1)].into());
+    let clock = std::sync::Arc::new(kaifang_platform::clock::Clock::fixed(START_MS));
+    let err = kaifang_server::start(&settings, clock)
+        .await
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("`open.no.such.api`"), "{err}");
+}
+
+#[tokio::test]
 async fn stats_and_failures_after_calls() {
     let w = world().await;
     for _ in 0..3 {
