@@ -56,6 +56,9 @@ pub struct CallRecord {
     pub failure: Option<(String, String, i64)>,
 }
 
+/// Records added up between two yields of the recorder's task.
+const DRAIN_SLICE: usize = 256;
+
 /// Buffers: more than worker threads, so each thread usually has one to itself.
 const SHARDS: usize = 8;
 
@@ -162,16 +165,21 @@ impl Aggregator {
         }
     }
 
-    /// Moves the buffered calls into the metrics and the aggregate.
-    fn drain(&mut self) {
+    /// Moves the buffered calls into the metrics and the aggregate. A second's calls take a
+    /// millisecond or two to add up, on one of the threads that serve calls: it yields every
+    /// [`DRAIN_SLICE`] records so the calls waiting on that thread are not held up that long.
+    async fn drain(&mut self) {
         for i in 0..SHARDS {
             let mut batch = std::mem::take(&mut self.spares[i]);
             std::mem::swap(
                 &mut *self.pending[i].0.lock().unwrap_or_else(|e| e.into_inner()),
                 &mut batch,
             );
-            for r in batch.drain(..) {
+            for (n, r) in batch.drain(..).enumerate() {
                 self.add(r);
+                if n % DRAIN_SLICE == DRAIN_SLICE - 1 {
+                    tokio::task::yield_now().await;
+                }
             }
             self.spares[i] = batch;
         }
@@ -205,7 +213,7 @@ impl Aggregator {
     }
 
     async fn flush(&mut self) {
-        self.drain();
+        self.drain().await;
         let p = self.platform.clone();
         let today = p.rules.traffic.day_of(p.now());
         let deltas = self.limits.take_deltas(today);
