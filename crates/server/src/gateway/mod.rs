@@ -8,7 +8,7 @@
 //! | [`directory`] | in-memory accounts and shops for handlers |
 //! | [`limits`] | QPS windows and daily counters |
 //! | [`meters`] | its Prometheus series, handles resolved once |
-//! | [`record`] | statistics off the hot path |
+//! | [`record`] | statistics and metrics off the hot path |
 //! | [`catalogue`] / [`methods`] | one declaration per API method, and the handlers |
 //! | [`console`] | traffic, sign-debug and statistics endpoints |
 
