@@ -53,14 +53,16 @@ pub fn metrics_handle() -> PrometheusHandle {
 
 /// Drains the recorded histogram samples into their buckets every few seconds. The exporter
 /// otherwise keeps every sample until `/metrics` is read: without a scraper, memory would grow
-/// with every request.
+/// with every request. Draining tens of thousands of samples takes milliseconds, so it runs on
+/// the blocking pool, not on a thread that serves calls.
 pub fn spawn_metrics_upkeep(handle: PrometheusHandle) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            handle.run_upkeep();
+            let handle = handle.clone();
+            let _ = tokio::task::spawn_blocking(move || handle.run_upkeep()).await;
         }
     });
 }
