@@ -135,16 +135,13 @@ impl<'a> Profile<'a> {
     }
 }
 
-/// `open.user.seller.get`'s `data`.
+/// `open.user.seller.get`'s `data`: the main account's profile and more.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Seller<'a> {
-    name: &'a str,
-    sex: &'static str,
-    head: &'static str,
-    big_head: &'static str,
+    #[serde(flatten)]
+    profile: Profile<'a>,
     seller_id: i64,
-    open_id: &'a str,
     staff_info: Option<Staff<'a>>,
 }
 
@@ -177,14 +174,9 @@ pub async fn seller(ctx: &CallCtx<'_>, _param: Value) -> Result<Reply, GatewayEr
     } else {
         account.clone()
     };
-    let p = Profile::new(&main.name, ctx.open_id());
     Reply::serialize(&Seller {
-        name: p.name,
-        sex: p.sex,
-        head: p.head,
-        big_head: p.big_head,
+        profile: Profile::new(&main.name, ctx.open_id()),
         seller_id,
-        open_id: p.open_id,
         staff_info: (account.role == Role::Staff).then(|| Staff {
             staff_id: account.id,
             open_id: ctx.open_id(),
