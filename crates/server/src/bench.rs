@@ -9,8 +9,9 @@
 //! * the **ceiling**: a bare axum server (`kaifang bench ceiling-server`) loaded with the very
 //!   same request and answering the gateway's own response bytes, so the two differ only in
 //!   what the gateway does between reading a request and writing its answer. Both run at once
-//!   and are loaded in turn, gateway-ceiling-ceiling-gateway, so a drift in a shared machine's
-//!   load falls on both alike.
+//!   and are loaded in turn (saturated gateway-ceiling-ceiling-gateway, then paced
+//!   ceiling-gateway-gateway-ceiling), so a drift in a shared machine's load falls on both
+//!   alike.
 //!
 //! `--scenario cursor-list` measures `open.order.cursor.list` instead (see [`cursor_list`]): a
 //! shop seeded with a million orders, each connection paging its own window by cursor, against
@@ -57,42 +58,62 @@ enum Pace {
 /// One target's figures.
 #[derive(Debug, Clone)]
 pub struct Figures {
-    /// Requests completed in the measured window.
-    pub requests: u64,
-    /// Requests per second.
-    pub rps: f64,
-    /// Server CPU (user + system) per request, µs.
-    pub cpu_us_per_req: f64,
-    /// Median latency, µs.
-    pub p50_us: u64,
-    /// 99th percentile latency, µs.
-    pub p99_us: u64,
+    /// Measured seconds.
+    pub seconds: f64,
+    /// Server CPU (user + system) in the measured window, µs.
+    pub cpu_us: f64,
+    /// The latency of every request completed in the measured window, µs, sorted.
+    pub latencies_us: Vec<u32>,
     /// Responses that were not a success envelope.
     pub failures: u64,
 }
 
 impl Figures {
-    /// Two measurements of one target as one: requests and CPU add up, latencies are the
-    /// worse of the two.
-    fn and(&self, other: &Figures) -> Figures {
-        let requests = self.requests + other.requests;
-        let seconds = |f: &Figures| f.requests as f64 / f.rps.max(f64::MIN_POSITIVE);
-        let cpu = |f: &Figures| f.cpu_us_per_req * f.requests as f64;
-        Figures {
-            requests,
-            rps: requests as f64 / (seconds(self) + seconds(other)).max(f64::MIN_POSITIVE),
-            cpu_us_per_req: (cpu(self) + cpu(other)) / requests.max(1) as f64,
-            p50_us: self.p50_us.max(other.p50_us),
-            p99_us: self.p99_us.max(other.p99_us),
-            failures: self.failures + other.failures,
+    /// Requests completed in the measured window.
+    pub fn requests(&self) -> usize {
+        self.latencies_us.len()
+    }
+
+    /// Requests per second.
+    pub fn rps(&self) -> f64 {
+        self.requests() as f64 / self.seconds.max(f64::MIN_POSITIVE)
+    }
+
+    /// Server CPU per request, µs.
+    pub fn cpu_us_per_req(&self) -> f64 {
+        self.cpu_us / self.requests().max(1) as f64
+    }
+
+    /// The latency below which the fraction `p` of requests were answered, µs.
+    pub fn percentile_us(&self, p: f64) -> u64 {
+        let n = self.latencies_us.len();
+        if n == 0 {
+            return 0;
         }
+        u64::from(self.latencies_us[((n as f64 * p) as usize).min(n - 1)])
+    }
+
+    /// Two measurements of one target as one: requests, time and CPU add up, and the
+    /// percentiles are those of both phases' requests together.
+    fn and(mut self, other: Figures) -> Figures {
+        self.seconds += other.seconds;
+        self.cpu_us += other.cpu_us;
+        self.failures += other.failures;
+        self.latencies_us.extend(other.latencies_us);
+        self.latencies_us.sort_unstable();
+        self
     }
 
     /// One report line, labelled `name`.
     fn print(&self, name: &str) {
         println!(
             "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures)",
-            self.rps, self.cpu_us_per_req, self.p50_us, self.p99_us, self.requests, self.failures
+            self.rps(),
+            self.cpu_us_per_req(),
+            self.percentile_us(0.50),
+            self.percentile_us(0.99),
+            self.requests(),
+            self.failures
         );
     }
 }
@@ -121,6 +142,8 @@ pub async fn serve_ceiling_with(body: Option<Vec<u8>>) -> std::io::Result<()> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("LISTEN {}", listener.local_addr()?);
+    // Connections as the gateway's: no Nagle delay.
+    let listener = axum::serve::ListenerExt::tap_io(listener, crate::no_delay);
     axum::serve(listener, app).await
 }
 
@@ -335,20 +358,10 @@ async fn load_scripted(
         failures += f;
     }
     all.sort_unstable();
-    let n = all.len().max(1);
-    let pct = |p: f64| {
-        u64::from(
-            all.get(((n as f64 * p) as usize).min(n - 1))
-                .copied()
-                .unwrap_or(0),
-        )
-    };
     Ok(Figures {
-        requests: all.len() as u64,
-        rps: all.len() as f64 / elapsed,
-        cpu_us_per_req: (cpu1 - cpu0) / n as f64,
-        p50_us: pct(0.50),
-        p99_us: pct(0.99),
+        seconds: elapsed,
+        cpu_us: cpu1 - cpu0,
+        latencies_us: all,
         failures,
     })
 }
@@ -433,20 +446,23 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
     let (ceiling, ceiling_addr) = start_ceiling(&exe, Some(&body_file))?;
     let ceiling_pid = ceiling.0.id();
 
-    // Saturated, in the order gateway, ceiling, ceiling, gateway: a drift in the shared
-    // machine's load during the run falls on both alike.
+    // Saturated in the order gateway, ceiling, ceiling, gateway, then paced in the order
+    // ceiling, gateway, gateway, ceiling: a drift in the shared machine's load falls on both
+    // alike, and each target's paced phases follow one idle spell and one paced phase of its
+    // own (neither is measured straight after its saturated run).
     let gateway_pid = server.0.id();
     let saturated =
         |addr: &str, pid: u32| rt.block_on(load(addr, &path, pid, spec, Pace::Saturate));
-    let gateway_first = saturated(&addr, gateway_pid)?;
+    let gateway_figs = saturated(&addr, gateway_pid)?;
     let ceiling_figs =
-        saturated(&ceiling_addr, ceiling_pid)?.and(&saturated(&ceiling_addr, ceiling_pid)?);
-    let gateway_figs = gateway_first.and(&saturated(&addr, gateway_pid)?);
+        saturated(&ceiling_addr, ceiling_pid)?.and(saturated(&ceiling_addr, ceiling_pid)?);
+    let gateway_figs = gateway_figs.and(saturated(&addr, gateway_pid)?);
     let paced = |addr: &str, pid: u32| {
         rt.block_on(load(addr, &path, pid, spec, Pace::Rate(spec.latency_rate)))
     };
-    let gateway_paced = paced(&addr, gateway_pid)?;
     let ceiling_paced = paced(&ceiling_addr, ceiling_pid)?;
+    let gateway_paced = paced(&addr, gateway_pid)?.and(paced(&addr, gateway_pid)?);
+    let ceiling_paced = ceiling_paced.and(paced(&ceiling_addr, ceiling_pid)?);
     drop(server);
     drop(ceiling);
     let _ = std::fs::remove_dir_all(&dir);
@@ -461,17 +477,17 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
     ceiling_figs.print("ceiling");
     gateway_figs.print("gateway");
     println!(
-        "paced at {} req/s (latency from each request's scheduled time):",
+        "paced at {} req/s (latency from each request's scheduled time; two phases each, ceiling-gateway-gateway-ceiling):",
         spec.latency_rate
     );
     ceiling_paced.print("ceiling");
     gateway_paced.print("gateway");
     println!(
         "ratio     CPU/req gateway/ceiling = {:.2}x (bar <= 1.6x)   req/s gateway/ceiling = {:.2}x (bar >= 0.62x)   gateway p99 at {} req/s = {:.2} ms (bar < 2 ms)",
-        gateway_figs.cpu_us_per_req / ceiling_figs.cpu_us_per_req.max(f64::MIN_POSITIVE),
-        gateway_figs.rps / ceiling_figs.rps.max(f64::MIN_POSITIVE),
+        gateway_figs.cpu_us_per_req() / ceiling_figs.cpu_us_per_req().max(f64::MIN_POSITIVE),
+        gateway_figs.rps() / ceiling_figs.rps().max(f64::MIN_POSITIVE),
         spec.latency_rate,
-        gateway_paced.p99_us as f64 / 1000.0
+        gateway_paced.percentile_us(0.99) as f64 / 1000.0
     );
     let failures = gateway_figs.failures + gateway_paced.failures;
     if failures > 0 {
@@ -747,10 +763,10 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
     let mb = |kb: u64| kb as f64 / 1024.0;
     println!(
         "ratio     req/s gateway/ceiling = {:.2}x   CPU/req gateway/ceiling = {:.2}x   gateway {:.0} req/s (bar >= {BAR_RPS:.0}): {}",
-        gateway_figs.rps / ceiling_figs.rps.max(f64::MIN_POSITIVE),
-        gateway_figs.cpu_us_per_req / ceiling_figs.cpu_us_per_req.max(f64::MIN_POSITIVE),
-        gateway_figs.rps,
-        if gateway_figs.rps >= BAR_RPS {
+        gateway_figs.rps() / ceiling_figs.rps().max(f64::MIN_POSITIVE),
+        gateway_figs.cpu_us_per_req() / ceiling_figs.cpu_us_per_req().max(f64::MIN_POSITIVE),
+        gateway_figs.rps(),
+        if gateway_figs.rps() >= BAR_RPS {
             "met"
         } else {
             "NOT met"

@@ -210,6 +210,15 @@ pub async fn start(settings: &Settings, clock: Arc<Clock>) -> Result<Server, Sta
     serve(settings, platform).await
 }
 
+/// Turns Nagle's algorithm off on an accepted connection: an answer goes out whole at once
+/// instead of its last segment waiting for the client's (possibly delayed) ACK of the one
+/// before, a stall of up to 40 ms on a multi-segment answer such as an order page.
+pub fn no_delay(tcp: &mut tokio::net::TcpStream) {
+    if let Err(e) = tcp.set_nodelay(true) {
+        tracing::debug!(error = %e, "could not set TCP_NODELAY on a connection");
+    }
+}
+
 /// Serves an already opened platform.
 pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Server, StartError> {
     let listener = tokio::net::TcpListener::bind(settings.listen)
@@ -218,6 +227,7 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Listen(settings.listen, e))?;
+    let listener = axum::serve::ListenerExt::tap_io(listener, no_delay);
     let metrics = telemetry::metrics_handle();
     telemetry::spawn_metrics_upkeep(metrics.clone());
     let ctx = http::Ctx::new(platform.clone(), metrics);
