@@ -13,6 +13,12 @@
 //!   ceiling-gateway-gateway-ceiling), so a drift in a shared machine's load falls on both
 //!   alike.
 //!
+//! Each server serves with `--server-workers` threads (default 1): the load generator runs on
+//! the same machine and needs a core of its own, as it would have on another machine. With two
+//! server threads on a 2-core machine the kernel queues a server thread behind the generator
+//! (measured with `perf sched`), which costs both servers throughput and adds milliseconds to
+//! their tails.
+//!
 //! `--scenario cursor-list` measures `open.order.cursor.list` instead (see [`cursor_list`]): a
 //! shop seeded with a million orders, each connection paging its own window by cursor, against
 //! a ceiling that sends the same page; it also samples the server's resident memory.
@@ -40,6 +46,8 @@ pub struct LoadSpec {
     pub seconds: u64,
     /// Requests per second, all connections together, of the latency phase.
     pub latency_rate: u64,
+    /// Threads serving requests in each server.
+    pub server_workers: usize,
 }
 
 /// How the load generator sends.
@@ -381,9 +389,13 @@ fn wait_for_file(path: &Path, child: &mut Child) -> Result<(), String> {
 
 /// Starts `kaifang bench ceiling-server` (answering `body_file`'s bytes when given) and waits
 /// for its `LISTEN <addr>` line.
-fn start_ceiling(exe: &Path, body_file: Option<&Path>) -> Result<(Guard, String), String> {
+fn start_ceiling(
+    exe: &Path,
+    body_file: Option<&Path>,
+    workers: usize,
+) -> Result<(Guard, String), String> {
     let mut cmd = Command::new(exe);
-    cmd.args(["bench", "ceiling-server"]);
+    cmd.args(["bench", "ceiling-server", "--workers", &workers.to_string()]);
     if let Some(f) = body_file {
         cmd.arg("--body-file").arg(f);
     }
@@ -421,7 +433,7 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let addr = free_addr()?;
-    let server = start_demo(&exe, &dir, &addr)?;
+    let server = start_demo(&exe, &dir, &addr, spec.server_workers)?;
     let (app_key, sign_secret, token) = demo_credentials(&rt, &dir, &addr)?;
     let query = signed_query(
         "open.user.seller.get",
@@ -443,7 +455,7 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
     // The ceiling: the same request in, the gateway's own answer out, and nothing between.
     let body_file = dir.join("bench-ceiling-body.json");
     std::fs::write(&body_file, &answer).map_err(|e| e.to_string())?;
-    let (ceiling, ceiling_addr) = start_ceiling(&exe, Some(&body_file))?;
+    let (ceiling, ceiling_addr) = start_ceiling(&exe, Some(&body_file), spec.server_workers)?;
     let ceiling_pid = ceiling.0.id();
 
     // Saturated in the order gateway, ceiling, ceiling, gateway, then paced in the order
@@ -468,8 +480,8 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
 
     println!(
-        "kaifang bench gateway: {} connections, {} s measured after 1 s warm-up per phase, loopback keep-alive",
-        spec.connections, spec.seconds
+        "kaifang bench gateway: {} connections, {} s measured after 1 s warm-up per phase, loopback keep-alive, {} thread(s) per server",
+        spec.connections, spec.seconds, spec.server_workers
     );
     println!(
         "saturated (each connection sends again as soon as it is answered; two phases each, gateway-ceiling-ceiling-gateway):"
@@ -483,9 +495,11 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
     ceiling_paced.print("ceiling");
     gateway_paced.print("gateway");
     println!(
-        "ratio     CPU/req gateway/ceiling = {:.2}x (bar <= 1.6x)   req/s gateway/ceiling = {:.2}x (bar >= 0.62x)   gateway p99 at {} req/s = {:.2} ms (bar < 2 ms)",
+        "ratio     CPU/req gateway/ceiling = {:.2}x (bar <= 1.6x)   req/s gateway/ceiling = {:.2}x (bar >= 0.62x)   gateway p99 at {} connections = {:.2} ms (bar < 2 ms), paced at {} req/s = {:.2} ms",
         gateway_figs.cpu_us_per_req() / ceiling_figs.cpu_us_per_req().max(f64::MIN_POSITIVE),
         gateway_figs.rps() / ceiling_figs.rps().max(f64::MIN_POSITIVE),
+        spec.connections,
+        gateway_figs.percentile_us(0.99) as f64 / 1000.0,
         spec.latency_rate,
         gateway_paced.percentile_us(0.99) as f64 / 1000.0
     );
@@ -588,13 +602,14 @@ fn now_ms() -> i64 {
 }
 
 /// Starts `kaifang demo` on `dir` and waits until it has written demo.json.
-fn start_demo(exe: &Path, dir: &Path, addr: &str) -> Result<Guard, String> {
+fn start_demo(exe: &Path, dir: &Path, addr: &str, workers: usize) -> Result<Guard, String> {
     // demo.json from an earlier run would make the wait return before the server listens.
     let _ = std::fs::remove_file(dir.join("demo.json"));
     let mut child = Command::new(exe)
         .args(["demo", "--listen", addr, "--data-dir"])
         .arg(dir)
         .env("KAIFANG_RULES__QPS_FLOOR", "1000000")
+        .env("KAIFANG_WORKERS", workers.to_string())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -697,7 +712,7 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
 
     // The gateway.
     let addr = free_addr()?;
-    let server = start_demo(&exe, &dir, &addr)?;
+    let server = start_demo(&exe, &dir, &addr, spec.server_workers)?;
     let (app_key, sign_secret, token) = demo_credentials(&rt, &dir, &addr)?;
     let now = now_ms();
     // Each connection pages through its own 7-day window of the last 56 days.
@@ -738,7 +753,7 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
     // The ceiling: a bare server answering the same page.
     let body_file = dir.join("bench-ceiling-body.json");
     std::fs::write(&body_file, &page_bytes).map_err(|e| e.to_string())?;
-    let (ceiling, ceiling_addr) = start_ceiling(&exe, Some(&body_file))?;
+    let (ceiling, ceiling_addr) = start_ceiling(&exe, Some(&body_file), spec.server_workers)?;
     let ceiling_figs = rt.block_on(load(
         &ceiling_addr,
         "/open/order/cursor/list",

@@ -23,6 +23,8 @@ pub struct Settings {
     pub sandbox: bool,
     /// Log format.
     pub log_format: LogFormat,
+    /// Threads serving requests (`workers = 1`, `KAIFANG_WORKERS=1`); `None`: one per core.
+    pub workers: Option<usize>,
     /// Base64 of the 32-byte vault key; generated into the data dir when absent.
     pub vault_key: Option<String>,
     /// SMTP relay for notification e-mails.
@@ -113,6 +115,8 @@ pub struct FileSettings {
     pub sandbox: Option<bool>,
     /// See [`Settings::log_format`].
     pub log_format: Option<LogFormat>,
+    /// See [`Settings::workers`].
+    pub workers: Option<usize>,
     /// See [`Settings::vault_key`].
     pub vault_key: Option<String>,
     /// See [`Settings::smtp_url`].
@@ -164,6 +168,7 @@ impl Settings {
             database_url: None,
             sandbox: false,
             log_format: LogFormat::Text,
+            workers: None,
             vault_key: None,
             smtp_url: None,
             mail_from: None,
@@ -185,6 +190,7 @@ impl Settings {
         if let Some(v) = f.log_format {
             self.log_format = v;
         }
+        self.workers = self.workers.or(f.workers);
         self.vault_key = self.vault_key.or(f.vault_key);
         self.smtp_url = self.smtp_url.or(f.smtp_url);
         self.mail_from = self.mail_from.or(f.mail_from);

@@ -94,6 +94,10 @@ enum BenchCommand {
         /// [default: a temporary folder, removed afterwards].
         #[arg(long)]
         data_dir: Option<PathBuf>,
+        /// Threads serving requests in each server (gateway and ceiling alike). One leaves the
+        /// other core of a 2-core machine to the load generator, as if it ran elsewhere.
+        #[arg(long, default_value_t = 1)]
+        server_workers: usize,
     },
     /// End-to-end push deliveries/s and created->received latency (see src/push_bench.rs).
     Push {
@@ -116,6 +120,9 @@ enum BenchCommand {
         /// Answer with this file's bytes instead of a small fixed envelope.
         #[arg(long)]
         body_file: Option<PathBuf>,
+        /// Threads serving requests [default: one per core].
+        #[arg(long)]
+        workers: Option<usize>,
     },
 }
 
@@ -192,8 +199,20 @@ impl ServeArgs {
             s.log_format = f;
         }
         s.sandbox |= self.sandbox || sandbox;
+        if s.workers == Some(0) {
+            return Err("workers: set at least 1 thread, or leave it out for one per core".into());
+        }
         Ok(s)
     }
+}
+
+/// The async runtime: `workers` threads, or one per core.
+fn runtime(workers: Option<usize>) -> std::io::Result<tokio::runtime::Runtime> {
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = workers {
+        b.worker_threads(n);
+    }
+    b.enable_all().build()
 }
 
 fn main() -> ExitCode {
@@ -216,11 +235,13 @@ fn bench(b: BenchCommand) -> ExitCode {
             scenario,
             orders,
             data_dir,
+            server_workers,
         } => {
             let spec = kaifang_server::bench::LoadSpec {
                 connections,
                 seconds,
                 latency_rate,
+                server_workers: server_workers.max(1),
             };
             match scenario {
                 Scenario::SellerGet => kaifang_server::bench::gateway(&spec),
@@ -241,19 +262,15 @@ fn bench(b: BenchCommand) -> ExitCode {
             seconds,
             database_url,
         }),
-        BenchCommand::CeilingServer { body_file } => body_file
+        BenchCommand::CeilingServer { body_file, workers } => body_file
             .map(std::fs::read)
             .transpose()
             .map_err(|e| format!("--body-file: {e}"))
             .and_then(|body| {
-                tokio::runtime::Builder::new_multi_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| e.to_string())
-                    .and_then(|rt| {
-                        rt.block_on(kaifang_server::bench::serve_ceiling_with(body))
-                            .map_err(|e| e.to_string())
-                    })
+                runtime(workers).map_err(|e| e.to_string()).and_then(|rt| {
+                    rt.block_on(kaifang_server::bench::serve_ceiling_with(body))
+                        .map_err(|e| e.to_string())
+                })
             }),
     };
     match result {
@@ -308,10 +325,7 @@ fn seed(a: &SeedArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match runtime(settings.workers) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");
@@ -377,10 +391,7 @@ fn run(args: &ServeArgs, sandbox: bool, demo: Option<Option<String>>) -> ExitCod
         }
     };
     telemetry::init_logs(settings.log_format);
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match runtime(settings.workers) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");

@@ -257,7 +257,7 @@ async fn serve_reads_config_file_and_environment() {
     let cfg = dir.0.join("kaifang.toml");
     std::fs::write(
         &cfg,
-        "[rules]\nmax_test_users = 1\nforbidden_name_words = [\"测试词\"]\n",
+        "workers = 2\n[rules]\nmax_test_users = 1\nforbidden_name_words = [\"测试词\"]\n",
     )
     .unwrap();
     let data = dir.0.join("data");
@@ -312,6 +312,20 @@ async fn serve_reads_config_file_and_environment() {
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("max_test_user"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // So does a server with no thread to serve on.
+    let out = Command::new(BIN)
+        .args(["serve", "--data-dir", data.to_str().unwrap()])
+        .args(["--listen", "127.0.0.1:0"])
+        .env("KAIFANG_WORKERS", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("workers: set at least 1 thread"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
