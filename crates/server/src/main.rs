@@ -206,11 +206,11 @@ impl ServeArgs {
     }
 }
 
-/// The async runtime: `workers` threads, or one per core.
+/// The async runtime: `workers` threads (at least one), or one per core.
 fn runtime(workers: Option<usize>) -> std::io::Result<tokio::runtime::Runtime> {
     let mut b = tokio::runtime::Builder::new_multi_thread();
     if let Some(n) = workers {
-        b.worker_threads(n);
+        b.worker_threads(n.max(1));
     }
     b.enable_all().build()
 }
