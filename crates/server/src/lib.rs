@@ -231,18 +231,7 @@ pub async fn serve(settings: &Settings, platform: Arc<Platform>) -> Result<Serve
     let metrics = telemetry::metrics_handle();
     telemetry::spawn_metrics_upkeep(metrics.clone());
     let ctx = http::Ctx::new(platform.clone(), metrics);
-    if let Some(unknown) = platform
-        .rules
-        .traffic
-        .user_api_daily_caps
-        .keys()
-        .find(|name| gateway::catalogue::find(name).is_none())
-    {
-        return Err(StartError::Config(format!(
-            "rules.user_api_daily_caps: no API is named `{unknown}`; use names from GET /api/catalogue"
-        )));
-    }
-    let gateway = Arc::new(gateway::Gateway::new(platform.clone()));
+    let gateway = Arc::new(gateway::Gateway::new(platform.clone()).map_err(StartError::Config)?);
     let service = http::Service::new(ctx, gateway.clone());
     let push = kaifang_push::Worker::start(platform.clone())
         .await

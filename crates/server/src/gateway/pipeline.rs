@@ -160,16 +160,22 @@ fn next_request_id() -> String {
 }
 
 impl Gateway {
-    /// A gateway over a platform; starts the recorder's background task.
-    pub fn new(platform: Arc<Platform>) -> Self {
+    /// A gateway over a platform; starts the recorder's background task. Refuses a per-user
+    /// API cap (`rules.user_api_daily_caps`) naming no API, saying so.
+    pub fn new(platform: Arc<Platform>) -> Result<Self, String> {
+        let mut user_daily_caps: Vec<Option<u64>> =
+            catalogue::all().iter().map(|m| m.user_daily_cap).collect();
+        for (name, &cap) in &platform.rules.traffic.user_api_daily_caps {
+            let entry = catalogue::find(name).ok_or_else(|| {
+                format!(
+                    "rules.user_api_daily_caps: no API is named `{name}`; use names from GET /api/catalogue"
+                )
+            })?;
+            user_daily_caps[entry.index as usize] = Some(cap);
+        }
         let limits = Arc::new(Limits::default());
         let recorder = Recorder::spawn(platform.clone(), limits.clone());
-        let set = &platform.rules.traffic.user_api_daily_caps;
-        let user_daily_caps = catalogue::all()
-            .iter()
-            .map(|m| set.get(m.name).copied().or(m.user_daily_cap))
-            .collect();
-        Gateway {
+        Ok(Gateway {
             user_daily_caps,
             platform,
             apps: AppCache::default(),
@@ -177,7 +183,7 @@ impl Gateway {
             directory: Arc::default(),
             limits,
             recorder,
-        }
+        })
     }
 
     /// Answers one `/open/...` request. Always HTTP 200 with the JSON envelope.
