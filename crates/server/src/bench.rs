@@ -23,9 +23,10 @@
 //! shop seeded with a million orders, each connection paging its own window by cursor, against
 //! a ceiling that sends the same page; it also samples the server's resident memory.
 //!
-//! The in-tree load generator keeps N HTTP/1.1 keep-alive connections (hyper) busy for a fixed
-//! time after a warm-up and records every latency. It prints req/s, server CPU µs per request,
-//! p50/p99 latency for each, and the ratios.
+//! The in-tree load generator keeps N HTTP/1.1 keep-alive connections (see [`wire`]) busy for
+//! a fixed time after a warm-up and records every latency. It prints req/s, server CPU µs per
+//! request, p50/p99 latency for each, the ratios, and its own CPU per request (on a shared
+//! machine the generator's cost is part of every latency it measures).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -33,9 +34,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Empty, Full};
-use hyper::body::Bytes;
 use serde_json::Value;
+
+use wire::Wire;
+
+mod wire;
 
 /// Load settings.
 #[derive(Debug, Clone)]
@@ -70,6 +73,8 @@ pub struct Figures {
     pub seconds: f64,
     /// Server CPU (user + system) in the measured window, µs.
     pub cpu_us: f64,
+    /// The load generator's own CPU in the measured window, µs: what it left of the machine.
+    pub generator_cpu_us: f64,
     /// The latency of every request completed in the measured window, µs, sorted.
     pub latencies_us: Vec<u32>,
     /// Responses that were not a success envelope.
@@ -106,6 +111,7 @@ impl Figures {
     fn and(mut self, other: Figures) -> Figures {
         self.seconds += other.seconds;
         self.cpu_us += other.cpu_us;
+        self.generator_cpu_us += other.generator_cpu_us;
         self.failures += other.failures;
         self.latencies_us.extend(other.latencies_us);
         self.latencies_us.sort_unstable();
@@ -115,13 +121,14 @@ impl Figures {
     /// One report line, labelled `name`.
     fn print(&self, name: &str) {
         println!(
-            "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures)",
+            "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures; load generator {:.1} µs CPU/req)",
             self.rps(),
             self.cpu_us_per_req(),
             self.percentile_us(0.50),
             self.percentile_us(0.99),
             self.requests(),
-            self.failures
+            self.failures,
+            self.generator_cpu_us / self.requests().max(1) as f64
         );
     }
 }
@@ -132,7 +139,10 @@ impl Figures {
 pub async fn serve_ceiling_with(body: Option<Vec<u8>>) -> std::io::Result<()> {
     use axum::routing::any;
     const BODY: &str = r#"{"result":1,"error_msg":"","code":"1","msg":"","sub_code":"","sub_msg":"","data":{"name":"商家","sex":"U","head":"","bigHead":"","openId":"f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0","sellerId":2,"staffInfo":null},"requestId":"00000000000000000000"}"#;
-    let body = body.map_or_else(|| Bytes::from_static(BODY.as_bytes()), Bytes::from);
+    let body = body.map_or_else(
+        || axum::body::Bytes::from_static(BODY.as_bytes()),
+        axum::body::Bytes::from,
+    );
     let app = axum::Router::new().route(
         "/{*rest}",
         any(move || {
@@ -176,21 +186,7 @@ fn cpu_us(pid: u32) -> Result<f64, String> {
     Ok(ticks * 10_000.0)
 }
 
-async fn connect(
-    addr: &str,
-) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, String> {
-    let stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .map_err(|e| e.to_string())?;
-    stream.set_nodelay(true).map_err(|e| e.to_string())?;
-    let (send, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-        .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(conn);
-    Ok(send)
-}
-
-/// One request on a fresh connection (set-up calls).
+/// One request on a fresh connection (set-up calls): the status and the body's JSON.
 async fn request(
     addr: &str,
     method: &str,
@@ -198,42 +194,21 @@ async fn request(
     bearer: Option<&str>,
     body: &str,
 ) -> Result<(u16, Value), String> {
-    let (status, bytes) = request_raw(addr, method, path, bearer, body).await?;
-    Ok((
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    ))
+    let bearer = bearer.map(|b| format!("Bearer {b}"));
+    let mut headers = vec![("content-type", "application/json")];
+    headers.extend(bearer.as_deref().map(|b| ("authorization", b)));
+    let mut wire = Wire::connect(addr).await?;
+    let (status, bytes) = wire
+        .request(method, path, &headers, body.as_bytes())
+        .await?;
+    Ok((status, serde_json::from_slice(bytes).unwrap_or(Value::Null)))
 }
 
-/// One request on a fresh connection; the status and the body's bytes.
-async fn request_raw(
-    addr: &str,
-    method: &str,
-    path: &str,
-    bearer: Option<&str>,
-    body: &str,
-) -> Result<(u16, Bytes), String> {
-    let mut send = connect(addr).await?;
-    let mut req = hyper::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr)
-        .header("content-type", "application/json");
-    if let Some(b) = bearer {
-        req = req.header("authorization", format!("Bearer {b}"));
-    }
-    let req = req
-        .body(Full::new(Bytes::from(body.to_string())))
-        .map_err(|e| e.to_string())?;
-    let resp = send.send_request(req).await.map_err(|e| e.to_string())?;
-    let status = resp.status().as_u16();
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    Ok((status, bytes))
+/// One GET on a fresh connection: the status and the body's bytes.
+async fn get_once(addr: &str, path: &str) -> Result<(u16, Vec<u8>), String> {
+    let mut wire = Wire::connect(addr).await?;
+    let (status, bytes) = wire.get(path).await?;
+    Ok((status, bytes.to_vec()))
 }
 
 /// What one connection sends: the next request's path and query, given the previous response
@@ -282,14 +257,12 @@ async fn load_scripted(
     let mut tasks = Vec::new();
     let connections = scripts.len();
     for mut script in scripts {
-        let mut send = connect(addr).await?;
-        let addr = addr.to_string();
+        let mut wire = Wire::connect(addr).await?;
         let (measuring, stop) = (measuring.clone(), stop.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat: Vec<u32> = Vec::with_capacity(1 << 16);
             let mut failures = 0u64;
-            let mut previous: Option<Bytes> = None;
-            let _ = Empty::<Bytes>::new();
+            let mut path = script.next_path(None);
             let mut answered = Instant::now();
             let mut schedule = match pace {
                 Pace::Saturate => None,
@@ -301,11 +274,6 @@ async fn load_scripted(
                 }
             };
             while !stop.load(Ordering::Relaxed) {
-                let path = script.next_path(previous.as_deref());
-                let req = hyper::Request::get(path.as_str())
-                    .header("host", addr.as_str())
-                    .body(Full::new(Bytes::new()))
-                    .expect("request");
                 let t = match schedule.as_mut() {
                     // A request whose time came while this connection still waited for the
                     // last answer is charged from its scheduled time; one the timer woke late
@@ -316,30 +284,25 @@ async fn load_scripted(
                     }
                     None => Instant::now(),
                 };
-                let Ok(resp) = send.send_request(req).await else {
-                    failures += 1;
-                    break;
-                };
-                let Ok(body) = resp.into_body().collect().await else {
+                let Ok((status, body)) = wire.get(&path).await else {
                     failures += 1;
                     break;
                 };
                 answered = Instant::now();
-                let us = answered.duration_since(t).as_micros() as u32;
-                let b = body.to_bytes();
                 if measuring.load(Ordering::Relaxed) {
-                    lat.push(us);
-                    if !b.starts_with(br#"{"result":1,"#) {
+                    lat.push(answered.duration_since(t).as_micros() as u32);
+                    if status != 200 || !body.starts_with(br#"{"result":1,"#) {
                         failures += 1;
                     }
                 }
-                previous = Some(b);
+                path = script.next_path(Some(body));
             }
             (lat, failures)
         }));
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let cpu0 = cpu_us(pid)?;
+    let me = std::process::id();
+    let (cpu0, generator0) = (cpu_us(pid)?, cpu_us(me)?);
     let t0 = Instant::now();
     measuring.store(true, Ordering::Relaxed);
     match rss {
@@ -356,7 +319,7 @@ async fn load_scripted(
     }
     measuring.store(false, Ordering::Relaxed);
     let elapsed = t0.elapsed().as_secs_f64();
-    let cpu1 = cpu_us(pid)?;
+    let (cpu1, generator1) = (cpu_us(pid)?, cpu_us(me)?);
     stop.store(true, Ordering::Relaxed);
     let mut all: Vec<u32> = Vec::new();
     let mut failures = 0;
@@ -369,6 +332,7 @@ async fn load_scripted(
     Ok(Figures {
         seconds: elapsed,
         cpu_us: cpu1 - cpu0,
+        generator_cpu_us: generator1 - generator0,
         latencies_us: all,
         failures,
     })
@@ -444,7 +408,7 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         now_ms(),
     );
     let path = format!("/open/user/seller/get?{query}");
-    let (status, answer) = rt.block_on(request_raw(&addr, "GET", &path, None, ""))?;
+    let (status, answer) = rt.block_on(get_once(&addr, &path))?;
     if status != 200 || !answer.starts_with(br#"{"result":1,"#) {
         return Err(format!(
             "the signed call failed: HTTP {status}, {}",
@@ -725,7 +689,7 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
         cursor: String::new(),
     };
     let first = walk(0).next_path(None);
-    let (status, page_bytes) = rt.block_on(request_raw(&addr, "GET", &first, None, ""))?;
+    let (status, page_bytes) = rt.block_on(get_once(&addr, &first))?;
     let page: Value = serde_json::from_slice(&page_bytes).unwrap_or(Value::Null);
     let listed = page["data"]["orderList"].as_array().map_or(0, Vec::len);
     if status != 200 || page["result"] != 1 || listed != 50 {
