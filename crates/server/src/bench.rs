@@ -25,8 +25,10 @@
 //!
 //! The in-tree load generator keeps N HTTP/1.1 keep-alive connections (see [`wire`]) busy for
 //! a fixed time after a warm-up and records every latency. It prints req/s, server CPU µs per
-//! request, p50/p99 latency for each, the ratios, and its own CPU per request (on a shared
-//! machine the generator's cost is part of every latency it measures).
+//! request, p50/p99 latency for each, the ratios, its own CPU per request (on a shared
+//! machine the generator's cost is part of every latency it measures), and the share of CPU
+//! time the hypervisor stole during each target's phases (a virtual machine's tail latency is
+//! the host's as much as the server's).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -75,6 +77,9 @@ pub struct Figures {
     pub cpu_us: f64,
     /// The load generator's own CPU in the measured window, µs: what it left of the machine.
     pub generator_cpu_us: f64,
+    /// The machine's CPU ticks in the measured window (all CPUs), and those of them the
+    /// hypervisor gave to another guest (`steal`): a phase with steal measured a busy host.
+    pub machine_ticks: MachineTicks,
     /// The latency of every request completed in the measured window, µs, sorted.
     pub latencies_us: Vec<u32>,
     /// Responses that were not a success envelope.
@@ -112,6 +117,8 @@ impl Figures {
         self.seconds += other.seconds;
         self.cpu_us += other.cpu_us;
         self.generator_cpu_us += other.generator_cpu_us;
+        self.machine_ticks.total += other.machine_ticks.total;
+        self.machine_ticks.steal += other.machine_ticks.steal;
         self.failures += other.failures;
         self.latencies_us.extend(other.latencies_us);
         self.latencies_us.sort_unstable();
@@ -121,14 +128,15 @@ impl Figures {
     /// One report line, labelled `name`.
     fn print(&self, name: &str) {
         println!(
-            "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures; load generator {:.1} µs CPU/req)",
+            "{name:<9} {:>9.0} req/s  {:>7.1} µs CPU/req  p50 {:>6} µs  p99 {:>6} µs  ({} requests, {} failures; load generator {:.1} µs CPU/req; stolen {:.1} %)",
             self.rps(),
             self.cpu_us_per_req(),
             self.percentile_us(0.50),
             self.percentile_us(0.99),
             self.requests(),
             self.failures,
-            self.generator_cpu_us / self.requests().max(1) as f64
+            self.generator_cpu_us / self.requests().max(1) as f64,
+            self.machine_ticks.stolen_percent()
         );
     }
 }
@@ -171,6 +179,53 @@ impl Drop for Guard {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// CPU ticks of the whole machine, from the `cpu` line of `/proc/stat`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MachineTicks {
+    /// All ticks (user, nice, system, idle, iowait, irq, softirq, steal).
+    pub total: u64,
+    /// Ticks the hypervisor ran another guest while this one had work.
+    pub steal: u64,
+}
+
+impl MachineTicks {
+    fn now() -> MachineTicks {
+        MachineTicks::parse(&std::fs::read_to_string("/proc/stat").unwrap_or_default())
+    }
+
+    /// The first line of a `/proc/stat` text: `cpu  user nice system idle iowait irq softirq
+    /// steal ...` (guest time is already inside user and nice).
+    fn parse(stat: &str) -> MachineTicks {
+        let ticks: Vec<u64> = stat
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("cpu "))
+            .map(|l| {
+                l.split_whitespace()
+                    .take(8)
+                    .filter_map(|t| t.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        MachineTicks {
+            total: ticks.iter().sum(),
+            steal: ticks.get(7).copied().unwrap_or(0),
+        }
+    }
+
+    fn since(self, earlier: MachineTicks) -> MachineTicks {
+        MachineTicks {
+            total: self.total.saturating_sub(earlier.total),
+            steal: self.steal.saturating_sub(earlier.steal),
+        }
+    }
+
+    /// Stolen ticks as a share of all, %.
+    pub fn stolen_percent(&self) -> f64 {
+        self.steal as f64 * 100.0 / self.total.max(1) as f64
     }
 }
 
@@ -302,7 +357,7 @@ async fn load_scripted(
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let me = std::process::id();
-    let (cpu0, generator0) = (cpu_us(pid)?, cpu_us(me)?);
+    let (cpu0, generator0, machine0) = (cpu_us(pid)?, cpu_us(me)?, MachineTicks::now());
     let t0 = Instant::now();
     measuring.store(true, Ordering::Relaxed);
     match rss {
@@ -319,7 +374,7 @@ async fn load_scripted(
     }
     measuring.store(false, Ordering::Relaxed);
     let elapsed = t0.elapsed().as_secs_f64();
-    let (cpu1, generator1) = (cpu_us(pid)?, cpu_us(me)?);
+    let (cpu1, generator1, machine1) = (cpu_us(pid)?, cpu_us(me)?, MachineTicks::now());
     stop.store(true, Ordering::Relaxed);
     let mut all: Vec<u32> = Vec::new();
     let mut failures = 0;
@@ -333,6 +388,7 @@ async fn load_scripted(
         seconds: elapsed,
         cpu_us: cpu1 - cpu0,
         generator_cpu_us: generator1 - generator0,
+        machine_ticks: machine1.since(machine0),
         latencies_us: all,
         failures,
     })
@@ -798,4 +854,20 @@ fn signed_query(
         enc(token),
         enc(param)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MachineTicks;
+
+    #[test]
+    fn machine_ticks_count_the_eight_fields_and_steal() {
+        let earlier = MachineTicks::parse("cpu  100 0 50 800 10 0 5 35 900 0\ncpu0 1 2 3\n");
+        assert_eq!((earlier.total, earlier.steal), (1000, 35));
+        let later = MachineTicks::parse("cpu  150 0 60 1560 10 0 10 55 0 0\n");
+        let phase = later.since(earlier);
+        assert_eq!((phase.total, phase.steal), (845, 20));
+        assert!((phase.stolen_percent() - 20.0 * 100.0 / 845.0).abs() < 1e-9);
+        assert_eq!(MachineTicks::parse("").stolen_percent(), 0.0);
+    }
 }
