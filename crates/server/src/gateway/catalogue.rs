@@ -227,20 +227,23 @@ pub struct Entry {
 static ALL: LazyLock<Vec<&'static ApiMethod>> =
     LazyLock::new(|| GROUPS.iter().flat_map(|g| g.iter()).collect());
 
-static BY_NAME: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
-    ALL.iter()
-        .enumerate()
-        .map(|(i, m)| {
-            (
-                m.name,
-                Entry {
-                    index: u32::try_from(i).unwrap_or(u32::MAX),
-                    method: m,
-                },
-            )
-        })
-        .collect()
-});
+/// Looked up on every call with the client's `method` text; never grown after it is built, so
+/// foldhash (as the caches use) is safe here and several times cheaper than std's SipHash.
+static BY_NAME: LazyLock<HashMap<&'static str, Entry, foldhash::quality::RandomState>> =
+    LazyLock::new(|| {
+        ALL.iter()
+            .enumerate()
+            .map(|(i, m)| {
+                (
+                    m.name,
+                    Entry {
+                        index: u32::try_from(i).unwrap_or(u32::MAX),
+                        method: m,
+                    },
+                )
+            })
+            .collect()
+    });
 
 /// Every declared method, in declaration order.
 pub fn all() -> &'static [&'static ApiMethod] {

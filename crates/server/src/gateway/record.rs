@@ -104,7 +104,8 @@ struct Aggregator {
     meters: Meters,
     platform: Arc<Platform>,
     limits: Arc<Limits>,
-    stats: HashMap<StatKey, Agg>,
+    /// Keyed partly by client text (an unknown method's name), so seeded as the caches are.
+    stats: HashMap<StatKey, Agg, foldhash::quality::RandomState>,
     failures: Vec<CallRecord>,
 }
 
@@ -119,7 +120,7 @@ impl Recorder {
             meters: Meters::new(),
             platform,
             limits,
-            stats: HashMap::new(),
+            stats: HashMap::default(),
             failures: Vec::new(),
         };
         tokio::spawn(agg.run(rx));
