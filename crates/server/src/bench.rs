@@ -252,17 +252,23 @@ async fn request(
     let bearer = bearer.map(|b| format!("Bearer {b}"));
     let mut headers = vec![("content-type", "application/json")];
     headers.extend(bearer.as_deref().map(|b| ("authorization", b)));
-    let mut wire = Wire::connect(addr).await?;
-    let (status, bytes) = wire
-        .request(method, path, &headers, body.as_bytes())
-        .await?;
-    Ok((status, serde_json::from_slice(bytes).unwrap_or(Value::Null)))
+    let (status, bytes) = once(addr, method, path, &headers, body.as_bytes()).await?;
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    ))
 }
 
-/// One GET on a fresh connection: the status and the body's bytes.
-async fn get_once(addr: &str, path: &str) -> Result<(u16, Vec<u8>), String> {
+/// One request on a fresh connection: the status and the body's bytes.
+async fn once(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<(u16, Vec<u8>), String> {
     let mut wire = Wire::connect(addr).await?;
-    let (status, bytes) = wire.get(path).await?;
+    let (status, bytes) = wire.request(method, path, headers, body).await?;
     Ok((status, bytes.to_vec()))
 }
 
@@ -464,7 +470,7 @@ pub fn gateway(spec: &LoadSpec) -> Result<(), String> {
         now_ms(),
     );
     let path = format!("/open/user/seller/get?{query}");
-    let (status, answer) = rt.block_on(get_once(&addr, &path))?;
+    let (status, answer) = rt.block_on(once(&addr, "GET", &path, &[], b""))?;
     if status != 200 || !answer.starts_with(br#"{"result":1,"#) {
         return Err(format!(
             "the signed call failed: HTTP {status}, {}",
@@ -745,7 +751,7 @@ pub fn cursor_list(spec: &LoadSpec, scenario: &CursorScenario) -> Result<(), Str
         cursor: String::new(),
     };
     let first = walk(0).next_path(None);
-    let (status, page_bytes) = rt.block_on(get_once(&addr, &first))?;
+    let (status, page_bytes) = rt.block_on(once(&addr, "GET", &first, &[], b""))?;
     let page: Value = serde_json::from_slice(&page_bytes).unwrap_or(Value::Null);
     let listed = page["data"]["orderList"].as_array().map_or(0, Vec::len);
     if status != 200 || page["result"] != 1 || listed != 50 {
