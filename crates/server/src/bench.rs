@@ -317,7 +317,8 @@ async fn load_scripted(
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     let connections = scripts.len();
-    for mut script in scripts {
+    let start = tokio::time::Instant::now();
+    for (n, mut script) in scripts.into_iter().enumerate() {
         let mut wire = Wire::connect(addr).await?;
         let (measuring, stop) = (measuring.clone(), stop.clone());
         tasks.push(tokio::spawn(async move {
@@ -329,7 +330,11 @@ async fn load_scripted(
                 Pace::Saturate => None,
                 Pace::Rate(rate) => {
                     let period = Duration::from_secs_f64(connections as f64 / rate.max(1) as f64);
-                    let mut tick = tokio::time::interval(period);
+                    // Staggered: connection n's turns fall n/connections of a period after
+                    // the first's, so the load arrives spread out, not in bursts of one
+                    // request per connection.
+                    let offset = period.mul_f64(n as f64 / connections as f64);
+                    let mut tick = tokio::time::interval_at(start + offset, period);
                     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
                     Some(tick)
                 }
@@ -851,9 +856,13 @@ fn signed_query(
         param: Some(param),
     };
     let signature = sign(&input, sign_secret, SignMethod::Md5);
-    let enc = |s: &str| {
-        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-    };
+    // What the SDKs' form encoders leave as it is (Java's URLEncoder, Python's urlencode):
+    // letters, digits and `-._`; so the token's `_` arrives unencoded, as from a real client.
+    const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_');
+    let enc = |s: &str| percent_encoding::utf8_percent_encode(s, FORM).to_string();
     format!(
         "appkey={}&method={method}&access_token={}&version=1&signMethod=MD5&timestamp={ts}&param={}&sign={signature}",
         enc(app_key),
