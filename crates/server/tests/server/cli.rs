@@ -353,7 +353,8 @@ async fn seed_fills_the_demo_shop_that_demo_then_serves() {
         .unwrap_or_else(|| panic!("no merchant in {text:?}"));
     assert!(text.starts_with("wrote 1200 orders"), "{text}");
 
-    let (_server, base) = start(&["demo", "--data-dir", &data], &[]);
+    // On one thread, as the bench runs it.
+    let (_server, base) = start(&["demo", "--data-dir", &data], &[("KAIFANG_WORKERS", "1")]);
     wait_healthy(&base, Duration::from_secs(10)).await;
     let demo = wait_file(&dir.0.join("demo.json")).await;
     assert_eq!(demo["merchant"]["user_id"], merchant, "{demo}");
