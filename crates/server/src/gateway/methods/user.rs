@@ -136,8 +136,8 @@ impl<'a> Profile<'a> {
 }
 
 /// `open.user.seller.get`'s `data`: the main account's profile fields, then the seller's
-/// (spelled out rather than `#[serde(flatten)]`, which serializes through a map at several
-/// times the cost, on every call of the gateway's most called method).
+/// (spelled out rather than `#[serde(flatten)]`, which goes through serde's map serializer on
+/// every call).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Seller<'a> {
